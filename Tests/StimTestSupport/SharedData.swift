@@ -14,10 +14,10 @@ public enum SharedData {
 
     /// `../shared/data` beside the repository (or `$STIM_SHARED_DATA`), or nil when absent.
     public static let directory: URL? = {
-        let candidates = [ProcessInfo.processInfo.environment["STIM_SHARED_DATA"],
-                          repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data").path]
-        return candidates.compactMap { $0 }.map { URL(fileURLWithPath: $0) }
-            .first { FileManager.default.fileExists(atPath: $0.path) }
+        var candidates: [String] = []
+        if let env = ProcessInfo.processInfo.environment["STIM_SHARED_DATA"] { candidates.append(env) }
+        candidates.append(repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data").path)
+        return candidates.map { URL(fileURLWithPath: $0) }.first { FileManager.default.fileExists(atPath: $0.path) }
     }()
 
     /// Message for a skipped test.

@@ -1,0 +1,69 @@
+// libFuzzer target for the stim dataset and model readers: whatever the bytes, a reader returns a value or a
+// FormatError; it never crashes, hangs or allocates by an unchecked length.
+//
+// Build and run (Linux, from the repository root; README.md, "Fuzzing"):
+//   swift build -c release --product StimFuzz --scratch-path .build-fuzz \
+//       -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+//   .build-fuzz/release/StimFuzz fuzz-corpus -max_total_time=300 -rss_limit_mb=2048
+// In an ordinary build (no -DFUZZING) the same target is a reproducer: `StimFuzz FILE...` runs each file
+// through the readers and prints what they said.
+import StimFormats
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    _ = readAll(Array(UnsafeBufferPointer(start: data, count: size)), name: "fuzz")
+    return 0
+}
+
+/// Runs the bytes through every reader; returns what each said.
+func readAll(_ bytes: [UInt8], name: String) -> [String] {
+    var said: [String] = []
+    do {
+        let reader = try DatasetReader(bytes: bytes, name: name)
+        try reader.verify()
+        said.append("dataset (random access): \(reader.stimulusCount) stimuli in \(reader.chunkCount) chunks")
+    } catch {
+        said.append("dataset (random access): \(error)")
+    }
+    do {
+        let stream = try DatasetStream(bytes: bytes, name: name)
+        var count = 0
+        while let chunk = try stream.nextChunk() { count += chunk.count }
+        said.append("dataset (stream): \(count) stimuli")
+    } catch {
+        said.append("dataset (stream): \(error)")
+    }
+    do {
+        let model = try ModelFile.read(bytes: bytes, name: name)
+        said.append("model: \(model.parameterCount) parameters")
+    } catch {
+        said.append("model: \(error)")
+    }
+    return said
+}
+
+#if !FUZZING
+@main
+struct Reproducer {
+    static func main() {
+        for path in CommandLine.arguments.dropFirst() {
+            guard let file = fopen(path, "rb") else {
+                print("\(path): cannot open")
+                continue
+            }
+            var bytes: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = fread(&buffer, 1, buffer.count, file)
+                if n <= 0 { break }
+                bytes.append(contentsOf: buffer[0..<n])
+            }
+            fclose(file)
+            for line in readAll(bytes, name: path) { print(line) }
+        }
+    }
+}
+#endif

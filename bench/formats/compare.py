@@ -1,0 +1,149 @@
+"""stim's dataset files against numpy's .npz on the same arrays: file size, write and read speed.
+
+Run by bench/run, which builds the Swift side (StimBench) and passes its path. Generates the arrays, hands them to
+StimBench as raw little-endian files, times numpy here under the same conditions (page cache warm, an untimed
+read first), and prints one table (also written to --out)."""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import tempfile
+import time
+
+import numpy as np
+
+CHANNELS = 2
+WINDOW = 60
+CLASSES = 2
+LABELS = {"float32": np.dtype("<f4"), "uint16": np.dtype("<u2")}
+
+
+def arrays(count, seed):
+    """z-scored breathing-like int16 samples (scale 8/32767) and softmax soft labels, as float32 and as uint16."""
+    rng = np.random.default_rng(seed)
+    samples = np.clip(np.rint(rng.standard_normal((count, CHANNELS, WINDOW)) * 32767 / 8), -32768, 32767)
+    logits = 2.0 * rng.standard_normal((count, CLASSES))
+    probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    return samples.astype("<i2"), {"float32": probabilities.astype("<f4"),
+                                   "uint16": np.rint(probabilities * 65535).astype("<u2")}
+
+
+def time_numpy(folder, samples, labels, repeats):
+    """Medians of np.savez and of np.load with every array materialized, after one untimed warm-up read."""
+    path = os.path.join(folder, "numpy.npz")
+    writes, reads = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        np.savez(path, samples=samples, labels=labels)
+        writes.append(time.perf_counter() - start)
+
+    def read():
+        with np.load(path) as archive:
+            loaded = {name: archive[name] for name in archive.files}
+        assert loaded["samples"].shape == samples.shape and loaded["labels"].shape == labels.shape
+        return loaded
+
+    read()
+    for _ in range(repeats):
+        start = time.perf_counter()
+        read()
+        reads.append(time.perf_counter() - start)
+    loaded = read()
+    assert np.array_equal(loaded["samples"], samples) and np.array_equal(loaded["labels"], labels)
+    return {"file_bytes": os.path.getsize(path), "write": statistics.median(writes),
+            "read": statistics.median(reads)}
+
+
+def time_stim(binary, folder, samples, labels, encoding, repeats):
+    """StimBench's medians for the same arrays (it checks that it reads back exactly what it was given)."""
+    samples_path = os.path.join(folder, "samples.i16")
+    labels_path = os.path.join(folder, f"labels.{encoding}")
+    samples.tofile(samples_path)
+    labels.tofile(labels_path)
+    output = subprocess.run(
+        [binary, "--samples", samples_path, "--labels", labels_path, "--label-encoding", encoding,
+         "--count", str(len(samples)), "--channels", str(CHANNELS), "--samples-per-window", str(WINDOW),
+         "--classes", str(CLASSES), "--repeats", str(repeats), "--dataset", os.path.join(folder, "bench.stim")],
+        check=True, capture_output=True, text=True).stdout
+    result = json.loads(output)
+    return {"file_bytes": result["file_bytes"], "write": statistics.median(result["write_seconds"]),
+            "read_random": statistics.median(result["read_random_seconds"]),
+            "read_stream": statistics.median(result["read_stream_seconds"])}
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as file:
+            for line in file:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.machine()
+
+
+def table(count, repeats, results):
+    lines = [f"formats benchmark: {count:,} stimuli, {CHANNELS} x {WINDOW} int16 samples, {CLASSES} classes, "
+             f"medians of {repeats} runs, page cache warm",
+             f"machine: {cpu_model()}, {os.cpu_count()} cores; numpy {np.__version__}",
+             "MB/s = 1e6 bytes of raw payload (samples + labels) per second", ""]
+    header = (f"{'labels':8} {'format':20} {'B/stimulus':>10} {'vs raw':>8} {'write MB/s':>10} {'read MB/s':>10} "
+              f"{'read stimuli/s':>15}")
+    lines += [header, "-" * len(header)]
+    ratios = []
+    for encoding, (raw, stim, numpy) in results.items():
+        payload = raw * count
+
+        def row(name, file_bytes, write, read):
+            size = file_bytes / count
+            lines.append(f"{encoding:8} {name:20} {size:10.2f} {100 * (size / raw - 1):+7.2f}% "
+                         f"{payload / write / 1e6:10.0f} {payload / read / 1e6:10.0f} {count / read:15,.0f}")
+
+        lines.append(f"{encoding:8} {'raw payload':20} {raw:10.2f}")
+        row("stim random-access", stim["file_bytes"], stim["write"], stim["read_random"])
+        row("stim streaming", stim["file_bytes"], stim["write"], stim["read_stream"])
+        row("numpy savez/load", numpy["file_bytes"], numpy["write"], numpy["read"])
+        ratios.append(f"{encoding:8} size {stim['file_bytes'] / numpy['file_bytes']:.3f}, "
+                      f"write speed {numpy['write'] / stim['write']:.2f}x, "
+                      f"read speed random-access {numpy['read'] / stim['read_random']:.2f}x, "
+                      f"streaming {numpy['read'] / stim['read_stream']:.2f}x")
+    lines += ["", "stim / numpy (speed ratios > 1: stim is faster):"] + ratios
+    worst_size = max(s["file_bytes"] / count / raw - 1 for raw, s, _ in results.values())
+    worst_read = min(n["read"] / max(s["read_random"], s["read_stream"]) for _, s, n in results.values())
+    lines += ["", f"goal: size within 10% of the raw payload: {'met' if worst_size <= 0.10 else 'NOT met'} "
+                  f"(worst {100 * worst_size:+.2f}%); reading at least as fast as numpy: "
+                  f"{'met' if worst_read >= 1 else 'NOT met'} (worst {worst_read:.2f}x)"]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stim-bench", required=True, help="the StimBench executable")
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--out", help="also write the table here")
+    arguments = parser.parse_args()
+    if arguments.count < 1 or arguments.repeats < 1:
+        parser.error("--count and --repeats must be at least 1")
+    samples, labels = arrays(arguments.count, arguments.seed)
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="stim-bench-") as folder:
+        for encoding, encoded in labels.items():
+            raw = samples[0].nbytes + encoded[0].nbytes
+            stim = time_stim(arguments.stim_bench, folder, samples, encoded, encoding, arguments.repeats)
+            numpy = time_numpy(folder, samples, encoded, arguments.repeats)
+            results[encoding] = (raw, stim, numpy)
+    text = table(arguments.count, arguments.repeats, results)
+    print(text)
+    if arguments.out:
+        with open(arguments.out, "w") as file:
+            file.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -65,6 +65,12 @@ public struct WFDBSignalSpecification: Sendable, Equatable {
 public struct WFDBSegment: Sendable, Equatable {
     public var name: String
     public var numberOfSamples: Int
+
+    public init(name: String, numberOfSamples: Int) {
+        self.name = name
+        self.numberOfSamples = numberOfSamples
+    }
+
     /// A `~` segment: no signal data, the signals are missing for its length.
     public var isNull: Bool { name == "~" }
 }

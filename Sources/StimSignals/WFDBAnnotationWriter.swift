@@ -1,6 +1,7 @@
 extension WFDBAnnotationFile {
     /// Encodes annotations (sorted by sample) as an MIT-format file, with SKIP for intervals that do not fit
-    /// 10 bits and NUM/SUB/CHN/AUX words only where a field differs from what the reader will carry over.
+    /// 10 bits, and SUB/CHN/NUM/AUX words after an annotation only where a field differs from what the reader
+    /// carries over.
     public static func encode(_ annotations: [WFDBAnnotation], file: String) throws(RecordingError) -> [UInt8] {
         var bytes: [UInt8] = []
         func put(_ code: Int, _ low: Int) {
@@ -33,15 +34,15 @@ extension WFDBAnnotationFile {
                 }
                 interval = 0
             }
-            if a.number != number { put(num, a.number); number = a.number }
+            put(a.code, interval)
             if a.subtype != 0 { put(sub, a.subtype) }
             if a.channel != channel { put(chn, a.channel); channel = a.channel }
+            if a.number != number { put(num, a.number); number = a.number }
             if let text = a.aux {
                 put(aux, text.count)
                 bytes.append(contentsOf: text)
                 if text.count % 2 == 1 { bytes.append(0) }
             }
-            put(a.code, interval)
             time = a.sample
         }
         put(0, 0)

@@ -46,13 +46,11 @@ public enum WFDBAnnotationFile {
         try decode(try RecordingFile.bytes(at: path), file: path)
     }
 
-    /// Decodes annotation bytes; `file` names the source in errors. `channel` and `number` carry over from one
-    /// annotation to the next, as in WFDB; `subtype` and `aux` apply to one annotation only.
+    /// Decodes annotation bytes; `file` names the source in errors. SUB, CHN, NUM and AUX words follow the
+    /// annotation they modify; `channel` and `number` carry over to the next annotations, as in WFDB.
     public static func decode(_ bytes: [UInt8], file: String) throws(RecordingError) -> [WFDBAnnotation] {
         var annotations: [WFDBAnnotation] = []
-        var at = 0, time = 0, channel = 0, number = 0
-        var subtype = 0
-        var auxBytes: [UInt8]?
+        var at = 0, time = 0
         func word(_ offset: Int, _ what: String) throws(RecordingError) -> Int {
             guard offset + 2 <= bytes.count else {
                 throw RecordingError(file: file, location: .offset(offset), problem: "the file ends inside \(what)")
@@ -62,36 +60,37 @@ public enum WFDBAnnotationFile {
         while true {
             let w = try word(at, "an annotation word (no end-of-file word)")
             let code = w >> 10, low = w & 0x3FF
-            switch code {
-            case 0 where low == 0:
-                return annotations
-            case skip:
+            if code == skip {
                 let high = try word(at + 2, "a SKIP interval"), lowWord = try word(at + 4, "a SKIP interval")
                 time += Int(Int32(bitPattern: UInt32(high) << 16 | UInt32(lowWord)))
                 at += 6
                 continue
+            }
+            if code == 0 && low == 0 { return annotations }
+            guard code < num || !annotations.isEmpty else {
+                throw RecordingError(file: file, location: .offset(at), problem: "a modifier word (code \(code)) precedes every annotation")
+            }
+            switch code {
             case num:
-                number = Int(Int16(truncatingIfNeeded: low << 6) >> 6)
+                annotations[annotations.count - 1].number = Int(Int16(truncatingIfNeeded: low << 6) >> 6)
             case sub:
-                subtype = low
+                annotations[annotations.count - 1].subtype = low
             case chn:
-                channel = low
+                annotations[annotations.count - 1].channel = low
             case aux:
                 guard at + 2 + low <= bytes.count else {
                     throw RecordingError(file: file, location: .offset(at), problem: "the file ends inside an AUX string of \(low) bytes")
                 }
-                auxBytes = Array(bytes[(at + 2)..<(at + 2 + low)])
-                at += 2 + low + (low % 2)
-                continue
+                annotations[annotations.count - 1].aux = Array(bytes[(at + 2)..<(at + 2 + low)])
+                at += low + (low % 2)
             default:
                 time += low
                 guard time >= 0 else {
                     throw RecordingError(file: file, location: .offset(at), problem: "annotation time \(time) is negative")
                 }
-                annotations.append(WFDBAnnotation(sample: time, code: code, subtype: subtype, channel: channel,
-                                                  number: number, aux: auxBytes))
-                subtype = 0
-                auxBytes = nil
+                let previous = annotations.last
+                annotations.append(WFDBAnnotation(sample: time, code: code, channel: previous?.channel ?? 0,
+                                                  number: previous?.number ?? 0))
             }
             at += 2
         }

@@ -3,13 +3,17 @@ public struct Recording: Sendable, Equatable {
     /// Record name, e.g. "a01r" (never a person's name: file formats may carry one, readers drop it).
     public var name: String
     public var signals: [Signal]
-    /// Free-text comments of the source file (WFDB `#` lines, EDF+ recording field), in order.
+    /// Free-text comments of the source file (WFDB `#` lines), in order. EDF's patient and recording
+    /// identification fields are never copied here: they may identify a person.
     public var comments: [String]
+    /// Timed notes of the source file (EDF+ annotations), in file order.
+    public var annotations: [RecordingAnnotation]
 
-    public init(name: String, signals: [Signal], comments: [String] = []) {
+    public init(name: String, signals: [Signal], comments: [String] = [], annotations: [RecordingAnnotation] = []) {
         self.name = name
         self.signals = signals
         self.comments = comments
+        self.annotations = annotations
     }
 
     /// The signal with this name, compared case-insensitively and ignoring surrounding spaces.
@@ -37,6 +41,21 @@ public struct Signal: Sendable, Equatable {
 
     /// Length in seconds.
     public var duration: Double { Double(samples.count) / samplingRate }
+}
+
+/// A timed note on a recording (an EDF+ annotation): what happened, from when, for how long.
+public struct RecordingAnnotation: Sendable, Equatable {
+    /// Seconds from the recording's first sample.
+    public var onset: Double
+    /// Seconds, when the source states a duration.
+    public var duration: Double?
+    public var text: String
+
+    public init(onset: Double, duration: Double? = nil, text: String) {
+        self.onset = onset
+        self.duration = duration
+        self.text = text
+    }
 }
 
 extension String {

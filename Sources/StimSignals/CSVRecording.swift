@@ -23,7 +23,7 @@ public enum CSVRecording {
         var times: [Double] = []
         var width = 0
         var hasTime = false
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline }).enumerated() {
             let lineNumber = index + 1
             let line = rawLine.trimmingSpacesAndTabs
             if line.isEmpty { continue }

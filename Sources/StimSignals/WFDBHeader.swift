@@ -85,7 +85,7 @@ extension WFDBHeader {
     public static func parse(_ text: String, file: String) throws(RecordingError) -> WFDBHeader {
         var comments: [String] = []
         var lines: [(number: Int, fields: [Substring])] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline }).enumerated() {
             let line = raw.trimmingSpacesAndTabs
             if line.first == "#" {
                 var comment = line.dropFirst()

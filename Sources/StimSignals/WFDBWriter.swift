@@ -42,7 +42,7 @@ public enum WFDBWriter {
             lines.append("\(datName) \(format) \(gain)(\(baseline))/\(s.unit.isEmpty ? "NU" : s.unit) \(resolution) 0 \(values.first ?? 0) \(checksum) 0 \(s.name)")
         }
         var header = "\(recording.name) \(recording.signals.count) \(rate) \(frames)\n" + lines.joined(separator: "\n") + "\n"
-        for c in recording.comments { header += "# \(c.split(separator: "\n").joined(separator: " "))\n" }
+        for c in recording.comments { header += "# \(c.split(whereSeparator: { $0.isNewline }).joined(separator: " "))\n" }
         var interleaved: [Int] = []
         interleaved.reserveCapacity(frames * digital.count)
         for f in 0..<frames { for d in digital { interleaved.append(d[f]) } }

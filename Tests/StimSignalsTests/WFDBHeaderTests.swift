@@ -98,6 +98,12 @@ struct WFDBHeaderTests {
         #expect(s.description == "Lead II (chest)")
     }
 
+    @Test("CRLF line ends (a header edited on Windows) parse like LF")
+    func crlf() throws {
+        let h = try WFDBHeader.parse("rec 1 100 10\r\nrec.dat 16 200 12 0 0 0 0 ECG\r\n# note\r\n", file: "rec.hea")
+        #expect(h.signals.map(\.description) == ["ECG"] && h.comments == ["note"] && h.numberOfSamples == 10)
+    }
+
     @Test("multi-segment header: segment list with null segments")
     func multiSegment() throws {
         let h = try WFDBHeader.parse("multi/3 2 125 600\nlayout 0\nseg1 400\n~ 200\n", file: "multi.hea")

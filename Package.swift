@@ -36,7 +36,7 @@ let package = Package(
             ]
         ),
         // libFuzzer entry point for the dataset and model readers (README: "Fuzzing").
-        .executableTarget(name: "StimFuzz", dependencies: ["StimFormats"]),
+        .executableTarget(name: "StimFuzz", dependencies: ["StimFormats", "StimKernels"]),
         // Test helpers shared by the test targets: repository root, ../shared/data lookup.
         .target(name: "StimTestSupport", path: "Tests/StimTestSupport"),
         .testTarget(name: "StimKernelsTests", dependencies: ["StimKernels"]),

@@ -84,7 +84,7 @@ extension StimulusChunk {
     /// For each stimulus, the class with the largest stored probability (the first on ties).
     func argmaxClasses(classes: Int) -> [Int] {
         func argmax<T: Comparable>(_ v: [T]) -> [Int] {
-            (0..<count).map { i in
+            (0..<v.count / classes).map { i in
                 var best = 0
                 for k in 1..<classes where v[i * classes + k] > v[i * classes + best] { best = k }
                 return best

@@ -51,16 +51,18 @@ def numpy_once(path, samples, labels):
 
 
 def stim_once(binary, folder, encoding, count):
-    """One StimBench write, untimed checked reads (which warm the page cache), one timed read of each reader."""
+    """StimBench's medians of 3 writes and 3 timed reads of each reader, after untimed checked reads (which warm
+    the page cache); 3 rather than 1, since a fresh process's first read pays for growing its heap."""
     output = subprocess.run(
         [binary, "--samples", os.path.join(folder, "samples.i16"), "--labels", os.path.join(folder, f"labels.{encoding}"),
          "--label-encoding", encoding, "--count", str(count), "--channels", str(CHANNELS),
-         "--samples-per-window", str(WINDOW), "--classes", str(CLASSES), "--repeats", "1",
+         "--samples-per-window", str(WINDOW), "--classes", str(CLASSES), "--repeats", "3",
          "--dataset", os.path.join(folder, "bench.stim")],
         check=True, capture_output=True, text=True).stdout
     result = json.loads(output)
-    return {"file_bytes": result["file_bytes"], "write": result["write_seconds"][0],
-            "read_random": result["read_random_seconds"][0], "read_stream": result["read_stream_seconds"][0]}
+    return {"file_bytes": result["file_bytes"], "write": statistics.median(result["write_seconds"]),
+            "read_random": statistics.median(result["read_random_seconds"]),
+            "read_stream": statistics.median(result["read_stream_seconds"])}
 
 
 def medians(runs):

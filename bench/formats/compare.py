@@ -2,7 +2,7 @@
 
 Run by bench/run, which builds the Swift side (StimBench) and passes its path. Generates the arrays, hands them to
 StimBench as raw little-endian files, times numpy here under the same conditions (page cache warm, an untimed
-read first), and prints one table (also written to --out)."""
+read first; stim and numpy runs alternate), and prints one table (also written to --out)."""
 
 import argparse
 import json
@@ -32,47 +32,52 @@ def arrays(count, seed):
                                    "uint16": np.rint(probabilities * 65535).astype("<u2")}
 
 
-def time_numpy(folder, samples, labels, repeats):
-    """Medians of np.savez and of np.load with every array materialized, after one untimed warm-up read."""
-    path = os.path.join(folder, "numpy.npz")
-    writes, reads = [], []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        np.savez(path, samples=samples, labels=labels)
-        writes.append(time.perf_counter() - start)
+def numpy_once(path, samples, labels):
+    """One np.savez, one untimed warm-up read, one timed np.load with every array materialized."""
+    start = time.perf_counter()
+    np.savez(path, samples=samples, labels=labels)
+    write = time.perf_counter() - start
 
     def read():
         with np.load(path) as archive:
-            loaded = {name: archive[name] for name in archive.files}
-        assert loaded["samples"].shape == samples.shape and loaded["labels"].shape == labels.shape
-        return loaded
+            return {name: archive[name] for name in archive.files}
 
     read()
-    for _ in range(repeats):
-        start = time.perf_counter()
-        read()
-        reads.append(time.perf_counter() - start)
+    start = time.perf_counter()
     loaded = read()
+    elapsed = time.perf_counter() - start
     assert np.array_equal(loaded["samples"], samples) and np.array_equal(loaded["labels"], labels)
-    return {"file_bytes": os.path.getsize(path), "write": statistics.median(writes),
-            "read": statistics.median(reads)}
+    return {"file_bytes": os.path.getsize(path), "write": write, "read": elapsed}
 
 
-def time_stim(binary, folder, samples, labels, encoding, repeats):
-    """StimBench's medians for the same arrays (it checks that it reads back exactly what it was given)."""
-    samples_path = os.path.join(folder, "samples.i16")
-    labels_path = os.path.join(folder, f"labels.{encoding}")
-    samples.tofile(samples_path)
-    labels.tofile(labels_path)
+def stim_once(binary, folder, encoding, count):
+    """StimBench's medians of 3 writes and 3 timed reads of each reader, after untimed checked reads (which warm
+    the page cache); 3 rather than 1, since a fresh process's first read pays for growing its heap."""
     output = subprocess.run(
-        [binary, "--samples", samples_path, "--labels", labels_path, "--label-encoding", encoding,
-         "--count", str(len(samples)), "--channels", str(CHANNELS), "--samples-per-window", str(WINDOW),
-         "--classes", str(CLASSES), "--repeats", str(repeats), "--dataset", os.path.join(folder, "bench.stim")],
+        [binary, "--samples", os.path.join(folder, "samples.i16"), "--labels", os.path.join(folder, f"labels.{encoding}"),
+         "--label-encoding", encoding, "--count", str(count), "--channels", str(CHANNELS),
+         "--samples-per-window", str(WINDOW), "--classes", str(CLASSES), "--repeats", "3",
+         "--dataset", os.path.join(folder, "bench.stim")],
         check=True, capture_output=True, text=True).stdout
     result = json.loads(output)
     return {"file_bytes": result["file_bytes"], "write": statistics.median(result["write_seconds"]),
             "read_random": statistics.median(result["read_random_seconds"]),
             "read_stream": statistics.median(result["read_stream_seconds"])}
+
+
+def medians(runs):
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+def compare(binary, folder, samples, labels, encoding, repeats):
+    """stim and numpy alternately, so that a change in the machine's load hits both alike; medians of each."""
+    samples.tofile(os.path.join(folder, "samples.i16"))
+    labels.tofile(os.path.join(folder, f"labels.{encoding}"))
+    stim, numpy = [], []
+    for _ in range(repeats):
+        stim.append(stim_once(binary, folder, encoding, len(samples)))
+        numpy.append(numpy_once(os.path.join(folder, "numpy.npz"), samples, labels))
+    return medians(stim), medians(numpy)
 
 
 def cpu_model():
@@ -135,8 +140,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="stim-bench-") as folder:
         for encoding, encoded in labels.items():
             raw = samples[0].nbytes + encoded[0].nbytes
-            stim = time_stim(arguments.stim_bench, folder, samples, encoded, encoding, arguments.repeats)
-            numpy = time_numpy(folder, samples, encoded, arguments.repeats)
+            stim, numpy = compare(arguments.stim_bench, folder, samples, encoded, encoding, arguments.repeats)
             results[encoding] = (raw, stim, numpy)
     text = table(arguments.count, arguments.repeats, results)
     print(text)

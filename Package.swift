@@ -24,8 +24,10 @@ let package = Package(
             name: "CStimProto",
             linkerSettings: [.linkedLibrary("protobuf-c")]
         ),
+        // CRC-32C with the processor's CRC instructions, for reading and writing files at memory speed.
+        .target(name: "CStimCRC"),
         // The Swift face of the wire formats; the only module that touches protobuf-c pointers.
-        .target(name: "StimFormats", dependencies: ["CStimProto", "StimKernels"]),
+        .target(name: "StimFormats", dependencies: ["CStimProto", "CStimCRC", "StimKernels"]),
         // Recordings (WFDB, EDF, CSV), windows, normalization, resampling, the belt simulator.
         .target(name: "StimSignals", dependencies: ["StimKernels"]),
         .executableTarget(

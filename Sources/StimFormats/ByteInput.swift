@@ -69,10 +69,10 @@ final class FileInput: ByteInput {
         if size == nil, offset != position {
             throw FormatError(.io, file: name, offset: offset, "this input is a stream: it can only be read front to back")
         }
-        var out = [UInt8](repeating: 0, count: count)
         var done = 0
         var failure: Int32 = 0
-        out.withUnsafeMutableBytes { buffer in
+        // Uninitialized: the bytes are read straight into the array, with no zero-filling first.
+        let out = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             while done < count {
                 let n = size == nil
                     ? Glibc.read(fd, buffer.baseAddress! + done, count - done)
@@ -80,15 +80,15 @@ final class FileInput: ByteInput {
                 if n < 0 {
                     if errno == EINTR { continue }
                     failure = errno
-                    return
+                    break
                 }
-                if n == 0 { return }
+                if n == 0 { break }
                 done += n
             }
+            initialized = done
         }
         if failure != 0 { throw FormatError(.io, file: name, offset: offset + done, "read failed: \(systemError(failure))") }
         position = offset + done
-        if done < count { out.removeLast(count - done) }
         return out
     }
 }

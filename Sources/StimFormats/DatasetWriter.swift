@@ -65,35 +65,40 @@ public final class DatasetWriter {
         let chunk = StimulusChunk(firstIndex: count, count: n, samples: samples, labels: labels, targetClass: targetClass ?? [])
         try chunk.validate(header: header, firstIndex: count, DecodeContext(file: path, offset: output.offset, what: "append"))
         for k in chunk.argmaxClasses(classes: classes) { classCounts[k] += 1 }
-        pending.append(chunk)
-        pendingCount += n
-        while pendingCount >= header.maxChunkStimuli { try flush() }
+        // Cut the new stimuli where chunks end, copying each value once.
+        var start = 0
+        while start < n {
+            let take = min(header.maxChunkStimuli - pendingCount, n - start)
+            pending.append(start == 0 && take == n ? chunk : chunk.slice(start..<(start + take), header: header))
+            pendingCount += take
+            start += take
+            if pendingCount == header.maxChunkStimuli { try flush() }
+        }
     }
 
-    /// Writes up to maxChunkStimuli pending stimuli as one chunk frame.
+    /// Writes the pending stimuli (at most maxChunkStimuli) as one chunk frame.
     private func flush() throws(FormatError) {
         guard pendingCount > 0 else { return }
-        let merged = StimulusChunk.concatenate(pending)
-        let take = min(header.maxChunkStimuli, merged.count)
-        let (chunk, rest) = merged.split(at: take, header: header)
+        let chunk = StimulusChunk.concatenate(pending)
         let frame = Frame.encode(.chunk, chunk.encoded())
         let length = frame.bytes.count - Container.frameHeadSize - Container.frameTailSize
         guard length <= Container.FrameType.chunk.limit else {
-            throw FormatError(.invalidArgument, file: path, "a chunk of \(take) stimuli encodes to \(length) bytes, over the "
-                + "64 MiB limit: lower max_chunk_stimuli")
+            throw FormatError(.invalidArgument, file: path, "a chunk of \(chunk.count) stimuli encodes to \(length) bytes, "
+                + "over the 64 MiB limit: lower max_chunk_stimuli")
         }
-        entries.append(ChunkEntry(offset: output.offset, length: length, count: take, crc32c: frame.crc, firstIndex: written))
+        entries.append(ChunkEntry(offset: output.offset, length: length, count: chunk.count, crc32c: frame.crc,
+                                  firstIndex: written))
         try output.write(frame.bytes)
-        written += take
-        pending = rest.map { [$0] } ?? []
-        pendingCount = rest?.count ?? 0
+        written += chunk.count
+        pending = []
+        pendingCount = 0
     }
 
     /// Writes the remaining stimuli, the footer and the trailer, and gives the file its name.
     @discardableResult
     public func finish() throws(FormatError) -> DatasetFooter {
         guard !finished else { throw FormatError(.invalidArgument, file: path, "finish() called twice") }
-        while pendingCount > 0 { try flush() }
+        try flush()
         let footer = DatasetFooter(stimulusCount: written, chunks: entries, classCounts: classCounts, headerCRC32C: headerCRC)
         let footerOffset = output.offset
         let frame = Frame.encode(.footer, footer.encoded())
@@ -135,26 +140,23 @@ extension StimulusChunk {
                              labels: labels, targetClass: join { $0.targetClass })
     }
 
-    /// The first `n` stimuli, and the rest (nil when none is left).
-    func split(at n: Int, header: DatasetHeader) -> (StimulusChunk, StimulusChunk?) {
-        guard n < count else { return (self, nil) }
-        let s = n * header.input.valuesPerWindow
-        let l = n * header.classNames.count
-        func cut<T>(_ v: [T], _ k: Int) -> ([T], [T]) { (Array(v[..<k]), Array(v[k...])) }
-        let (s1, s2): (SampleArray, SampleArray)
-        switch samples {
-        case .float32(let v): let (a, b) = cut(v, s); (s1, s2) = (.float32(a), .float32(b))
-        case .int16(let v): let (a, b) = cut(v, s); (s1, s2) = (.int16(a), .int16(b))
-        case .int8(let v): let (a, b) = cut(v, s); (s1, s2) = (.int8(a), .int8(b))
+    /// The stimuli in `range` (indices within this chunk).
+    func slice(_ range: Range<Int>, header: DatasetHeader) -> StimulusChunk {
+        let v = header.input.valuesPerWindow, k = header.classNames.count
+        let s = (range.lowerBound * v)..<(range.upperBound * v), l = (range.lowerBound * k)..<(range.upperBound * k)
+        let samples: SampleArray
+        switch self.samples {
+        case .float32(let x): samples = .float32(Array(x[s]))
+        case .int16(let x): samples = .int16(Array(x[s]))
+        case .int8(let x): samples = .int8(Array(x[s]))
         }
-        let (l1, l2): (LabelArray, LabelArray)
-        switch labels {
-        case .float32(let v): let (a, b) = cut(v, l); (l1, l2) = (.float32(a), .float32(b))
-        case .uint16(let v): let (a, b) = cut(v, l); (l1, l2) = (.uint16(a), .uint16(b))
-        case .uint8(let v): let (a, b) = cut(v, l); (l1, l2) = (.uint8(a), .uint8(b))
+        let labels: LabelArray
+        switch self.labels {
+        case .float32(let x): labels = .float32(Array(x[l]))
+        case .uint16(let x): labels = .uint16(Array(x[l]))
+        case .uint8(let x): labels = .uint8(Array(x[l]))
         }
-        let (t1, t2) = targetClass.isEmpty ? ([], []) : cut(targetClass, n)
-        return (StimulusChunk(firstIndex: firstIndex, count: n, samples: s1, labels: l1, targetClass: t1),
-                StimulusChunk(firstIndex: firstIndex + n, count: count - n, samples: s2, labels: l2, targetClass: t2))
+        return StimulusChunk(firstIndex: firstIndex + range.lowerBound, count: range.count, samples: samples,
+                             labels: labels, targetClass: targetClass.isEmpty ? [] : Array(targetClass[range]))
     }
 }

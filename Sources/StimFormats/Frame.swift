@@ -1,5 +1,3 @@
-import StimKernels
-
 /// One frame read from a file: `type:u8 length:u32le payload[length] crc:u32le`.
 struct Frame {
     var offset: Int
@@ -11,7 +9,7 @@ struct Frame {
     var end: Int { offset + Container.frameHeadSize + payload.count + Container.frameTailSize }
 
     static func encode(_ type: Container.FrameType, _ payload: [UInt8]) -> (bytes: [UInt8], crc: UInt32) {
-        let crc = CRC32C.checksum(payload)
+        let crc = Checksum.crc32c(payload)
         var bytes: [UInt8] = [type.rawValue]
         bytes.reserveCapacity(payload.count + 9)
         Container.appendLE(&bytes, UInt32(payload.count))
@@ -50,7 +48,7 @@ struct Frame {
         let stored = Container.readLE(body, at: length, as: UInt32.self)
         var payload = body
         payload.removeLast(Container.frameTailSize)
-        let computed = CRC32C.checksum(payload)
+        let computed = Checksum.crc32c(payload)
         guard stored == computed else {
             let name = Container.FrameType(rawValue: type)?.name ?? "type \(type)"
             throw FormatError(.checksumMismatch, file: input.name, offset: offset,

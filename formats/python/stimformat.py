@@ -388,7 +388,8 @@ def decode_dataset(data, path="<memory>"):
             read += count
         else:
             footer = _parse(stimuli_pb2.DatasetFooter(), frame, path)
-            _check_footer(footer, frame, header_frame, entries, read, classes, path)
+            stored = np.concatenate(labels) if labels else np.zeros((0, classes), dtype=label_dtype)
+            _check_footer(footer, frame, header_frame, entries, read, class_counts(stored, classes), path)
             footer_frame = frame
     end = len(data) - TRAILER_SIZE
     if header is None:
@@ -406,7 +407,7 @@ def decode_dataset(data, path="<memory>"):
     )
 
 
-def _check_footer(footer, frame, header_frame, entries, read, classes, path):
+def _check_footer(footer, frame, header_frame, entries, read, argmax_counts, path):
     """Check 5: the footer agrees with the chunks read, in file order, and with the header frame."""
     def fail(problem):
         raise StimFormatError(path, frame.offset, f"footer: {problem}")
@@ -421,10 +422,13 @@ def _check_footer(footer, frame, header_frame, entries, read, classes, path):
         for field, value in actual.items():
             if getattr(entry, field) != value:
                 fail(f"chunk entry {index} has {field} {getattr(entry, field)}, the frame has {value}")
+    classes = len(argmax_counts)
     if len(footer.class_count) != classes:
         fail(f"class_count has {len(footer.class_count)} entries for {classes} classes")
     if sum(footer.class_count) != read:
         fail(f"class_count sums to {sum(footer.class_count)}, not stimulus_count {read}")
+    if list(footer.class_count) != [int(c) for c in argmax_counts]:
+        fail(f"class_count {list(footer.class_count)} differs from the labels' argmax counts {list(argmax_counts)}")
     if footer.header_crc32c != header_frame.crc32c:
         fail(f"header_crc32c is {footer.header_crc32c:#010x}, the header frame's CRC is {header_frame.crc32c:#010x}")
 

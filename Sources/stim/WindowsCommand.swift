@@ -1,0 +1,197 @@
+import ArgumentParser
+import Foundation
+import StimFormats
+import StimSignals
+
+struct WindowsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "windows",
+        abstract: "Cut recordings into labelled 60-second windows and summarize them.",
+        discussion: """
+            Each record's per-minute apnea labels come from the WFDB .apn file beside it (EDF+ files may carry them \
+            as annotations). A labelled minute becomes a window when it lies wholly inside the recording, has no gap \
+            of invalid samples longer than --max-gap, and no flat channel; the summary counts the rest by reason.
+            With --out the windows are written as a dataset file (one-hot labels). It then holds real recordings, \
+            not stimuli: it is for local training and evaluation, never for sharing.
+            """
+    )
+
+    @Argument(help: "Recordings: WFDB headers (.hea), EDF/EDF+ (.edf) or CSV (.csv, with --csv-rate).")
+    var records: [String]
+
+    @Option(help: "Channels to keep, by name, comma-separated.")
+    var channels = "Resp C,Resp A"
+
+    @Option(help: "Sampling rate of the windows in Hz (default: the recording's own).")
+    var rate: Double?
+
+    @Option(help: "Normalization: running (causal z-score), record (whole-recording z-score) or none.")
+    var normalization: NormalizationChoice = .running
+
+    @Option(help: "Running normalization: minutes of history before each window.")
+    var history = 5
+
+    @Option(help: "Clamp normalized values to ±this (0: no clamp).")
+    var clip: Float = 8
+
+    @Option(help: "Bridge gaps of invalid samples up to this many seconds; longer ones make a minute unusable.")
+    var maxGap: Double = 5
+
+    @Option(help: "Sampling rate of CSV recordings in Hz (CSV files do not state one).")
+    var csvRate: Double?
+
+    @Option(help: "Write the windows to this dataset file (.stim).")
+    var out: String?
+
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    func validate() throws {
+        if let rate, !(rate.isFinite && rate > 0) { throw ValidationError("--rate must be a positive number of Hz") }
+        guard history >= 0 else { throw ValidationError("--history must be 0 or more minutes") }
+        guard clip >= 0, clip.isFinite else { throw ValidationError("--clip must be 0 or a positive number") }
+        guard maxGap >= 0 else { throw ValidationError("--max-gap must be 0 or more seconds") }
+    }
+
+    func run() throws {
+        let names = channels.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        let windower = Windower(channels: names, rate: rate, normalization: windowNormalization, maxGapSeconds: maxGap)
+        var summaries: [WindowsReport.Record] = []
+        var writer: DatasetWriter?
+        for path in records {
+            let loaded = try RecordingLoader.load(path: path, channels: names, samplingRate: csvRate)
+            if loaded.labels.isEmpty {
+                Output.status("\(path): no per-minute labels found (a .apn file beside it, or EDF+ annotations): no windows")
+            }
+            let (windows, summary) = try windower.windows(of: loaded.recording, labels: loaded.labels, file: path)
+            summaries.append(WindowsReport.Record(summary, file: path, labels: loaded.labelSource))
+            if let out, let first = windows.first {
+                if writer == nil { writer = try datasetWriter(out, first: first) }
+                try writer?.append(samples: windows.flatMap(\.samples),
+                                   labels: windows.flatMap { $0.apnea == true ? [Float(0), 1] : [1, 0] })
+            }
+        }
+        let report = WindowsReport(records: summaries, channels: names, rate: rate, normalization: normalizationText,
+                                   dataset: out)
+        if let out {
+            if let writer {
+                try writer.finish()
+                Output.status("wrote \(writer.count) windows to \(out) (real recordings, not stimuli: not for sharing)")
+            } else {
+                Output.status("no windows: \(out) not written")
+            }
+        }
+        if json { try Output.json(report) } else { report.print() }
+    }
+
+    var windowNormalization: WindowNormalization {
+        switch normalization {
+        case .running: return WindowNormalization(method: .runningZScore(historyMinutes: history), epsilon: 1e-4, clip: clip)
+        case .record: return WindowNormalization(method: .recordZScore, epsilon: 1e-4, clip: clip)
+        case .none: return WindowNormalization(method: .none, clip: clip)
+        }
+    }
+
+    var normalizationText: String { InputInfo.describe(Normalization(windowNormalization, channels: 0)) }
+
+    func datasetWriter(_ path: String, first: Window) throws -> DatasetWriter {
+        let norm = Normalization(windowNormalization, channels: first.channels.count)
+        // Normalized values lie within ±clip: int16 keeps them to 1/4096 of a standard deviation at clip 8.
+        let encoding: SampleEncoding = normalization != .none && clip > 0
+            ? .symmetric(.int16, channels: first.channels.count, range: clip) : SampleEncoding()
+        let header = DatasetHeader(
+            task: "apnea", classNames: ["normal", "apnea"],
+            input: InputSpec(channels: first.channels.map { Channel(name: $0, unit: "", samplingRate: first.samplingRate) },
+                             samplesPerWindow: first.samplesPerChannel, normalization: norm, windowSeconds: 60),
+            sampleEncoding: encoding, labelEncoding: .uint8, maxChunkStimuli: 4096,
+            provenance: Provenance(producer: "stim \(Stim.configuration.version) windows (real windows, not anonymized)",
+                                   createdUTC: ISO8601DateFormatter().string(from: Date())))
+        return try DatasetWriter(path: path, header: header)
+    }
+}
+
+enum NormalizationChoice: String, ExpressibleByArgument, CaseIterable {
+    case running, record, none
+}
+
+extension Normalization {
+    /// The format header's statement of a window normalization.
+    init(_ n: WindowNormalization, channels: Int) {
+        switch n.method {
+        case .none: self.init(method: .none, clip: n.clip)
+        case .runningZScore(let history):
+            self.init(method: .runningZScore, historyMinutes: history, epsilon: n.epsilon, clip: n.clip)
+        case .recordZScore: self.init(method: .recordZScore, epsilon: n.epsilon, clip: n.clip)
+        case .fixedAffine(let offset, let scale):
+            self.init(method: .fixedAffine, offset: offset, scale: scale, clip: n.clip)
+        }
+    }
+}
+
+/// What `stim windows` reports.
+struct WindowsReport: Encodable {
+    struct Record: Encodable {
+        var record: String
+        var file: String
+        var labels: String?
+        var labelled: Int
+        var windows: Int
+        var apnea: Int
+        var skipped: [String: Int]
+
+        init(_ s: WindowSummary, file: String, labels: String?) {
+            record = s.record
+            self.file = file
+            self.labels = labels
+            labelled = s.labelled
+            windows = s.windows
+            apnea = s.apnea
+            skipped = Dictionary(uniqueKeysWithValues: s.skipped.map { ($0.key.rawValue, $0.value) })
+        }
+    }
+
+    var windows: Int
+    var apnea: Int
+    var labelled: Int
+    var skipped: [String: Int]
+    var records: [Record]
+    var channels: [String]
+    var rate: Double?
+    var normalization: String
+    var dataset: String?
+
+    init(records: [Record], channels: [String], rate: Double?, normalization: String, dataset: String?) {
+        self.records = records
+        windows = records.reduce(0) { $0 + $1.windows }
+        apnea = records.reduce(0) { $0 + $1.apnea }
+        labelled = records.reduce(0) { $0 + $1.labelled }
+        skipped = records.reduce(into: [:]) { total, r in total.merge(r.skipped, uniquingKeysWith: +) }
+        self.channels = channels
+        self.rate = rate
+        self.normalization = normalization
+        self.dataset = dataset
+    }
+
+    func print() {
+        func skippedText(_ s: [String: Int]) -> String {
+            s.isEmpty ? "" : s.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        }
+        let width = max(6, records.map(\.record.count).max() ?? 0)
+        func row(_ a: String, _ b: String, _ c: String, _ d: String, _ e: String, _ f: String) {
+            Swift.print(a.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                + [b, c, d, e].map { String(repeating: " ", count: max(0, 8 - $0.count)) + $0 }.joined(separator: "  ")
+                + "  " + f)
+        }
+        row("record", "labelled", "windows", "apnea", "apnea %", "skipped")
+        for r in records {
+            row(r.record, "\(r.labelled)", "\(r.windows)", "\(r.apnea)",
+                r.windows > 0 ? String(format: "%.1f", 100 * Double(r.apnea) / Double(r.windows)) : "-", skippedText(r.skipped))
+        }
+        if records.count > 1 {
+            row("total", "\(labelled)", "\(windows)", "\(apnea)",
+                windows > 0 ? String(format: "%.1f", 100 * Double(apnea) / Double(windows)) : "-", skippedText(skipped))
+        }
+        Swift.print("channels \(channels.joined(separator: ", ")); \(rate.map { String(format: "%g Hz", $0) } ?? "recording's rate"); "
+            + "normalization: \(normalization)")
+    }
+}

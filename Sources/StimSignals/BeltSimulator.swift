@@ -112,7 +112,9 @@ public enum BeltSimulator {
             return (p, d)
         }
         let wanderPeriod = breaths.nextDouble(in: 60..<300)
-        let wanderPhase = breaths.nextDouble(in: 0..<6.3)
+        let wanderPhase = breaths.nextDouble()
+        let sine = WaveTable.sine
+        let breathShape = WaveTable.breath
         var breath = nextBreath()
         var phase = breaths.nextDouble()
         let lead = person.abdomenPhaseLead / (2 * Double.pi)
@@ -141,8 +143,8 @@ public enum BeltSimulator {
                 artifact = a.value(at: t)
             }
             let depth = breath.depth * effort.amplitude
-            let shared = person.cardiacRipple * sin(2 * Double.pi * heartHz * t)
-            let wander = 0.04 * sin(2 * Double.pi * t / wanderPeriod + wanderPhase)
+            let shared = person.cardiacRipple * sine(heartHz * t)
+            let wander = 0.04 * sine(t / wanderPeriod + wanderPhase)
             let c = now.chestGain * (depth * breathShape(phase) + artifact + wander) + now.chestOffset + shared
                 + 0.003 * noise.nextNormal()
             let a = now.abdomenGain * (depth * (1 - 2 * effort.paradox) * breathShape(phase + lead)

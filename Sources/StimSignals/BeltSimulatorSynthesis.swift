@@ -45,12 +45,30 @@ extension Effort {
     }
 }
 
-/// One breath cycle's shape, phase in cycles: a sine with a second harmonic for the shorter, steeper
-/// inspiration. |0.2·sin 2x| < |sin x| away from 0 and π, so each breath crosses zero exactly twice.
-@inline(__always)
-func breathShape(_ phase: Double) -> Double {
-    let x = 2 * Double.pi * phase
-    return sin(x) + 0.2 * sin(2 * x)
+/// One period of a waveform, tabulated: the sample loop evaluates four periodic functions per sample,
+/// and a table with linear interpolation (error < 4e-7 with 4096 points) is several times faster than
+/// calling sin.
+struct WaveTable {
+    private let values: [Double]
+    private static let size = 4096
+
+    init(_ f: (Double) -> Double) {
+        values = (0...WaveTable.size).map { f(Double($0) / Double(WaveTable.size)) }
+    }
+
+    /// The waveform at `cycles` (any real number; only its fractional part matters).
+    @inline(__always)
+    func callAsFunction(_ cycles: Double) -> Double {
+        let x = (cycles - cycles.rounded(.down)) * Double(WaveTable.size)
+        let i = min(Int(x), WaveTable.size - 1)
+        let f = x - Double(i)
+        return values.withUnsafeBufferPointer { v in v[i] + (v[i + 1] - v[i]) * f }
+    }
+
+    static let sine = WaveTable { sin(2 * Double.pi * $0) }
+    /// One breath: a sine with a second harmonic for the shorter, steeper inspiration.
+    /// |0.2·sin 2x| < |sin x| away from 0 and π, so each breath crosses zero exactly twice.
+    static let breath = WaveTable { sin(2 * Double.pi * $0) + 0.2 * sin(4 * Double.pi * $0) }
 }
 
 /// SpO2 of `person` at `t`: a dip per event whose fall starts `lag` seconds after onset (circulation
@@ -95,6 +113,7 @@ struct Artifact {
     var movement: Movement
     var amplitude: Double
     var frequencies: (Double, Double, Double)
+    /// Phases in cycles.
     var phases: (Double, Double, Double)
     /// Posture after the movement (unchanged unless it is a position change).
     var after: BeltPosture
@@ -103,10 +122,10 @@ struct Artifact {
         let u = (t - movement.onset) / movement.duration
         guard u > 0 && u < 1 else { return 0 }
         let window = 0.5 - 0.5 * cos(2 * Double.pi * u)
-        let w = 2 * Double.pi * t
         return amplitude * window
-            * (sin(w * frequencies.0 + phases.0) + sin(w * frequencies.1 + phases.1)
-                + sin(w * frequencies.2 + phases.2)) / 3
+            * (sin(2 * Double.pi * (t * frequencies.0 + phases.0))
+                + sin(2 * Double.pi * (t * frequencies.1 + phases.1))
+                + sin(2 * Double.pi * (t * frequencies.2 + phases.2))) / 3
     }
 
     /// Draws artifact shapes and postures for `movements`, in order, from the person's artifact stream.
@@ -127,7 +146,7 @@ struct Artifact {
                 movement: m,
                 amplitude: rng.nextDouble(in: 0.5..<1.5),
                 frequencies: (rng.nextDouble(in: 0.2..<2), rng.nextDouble(in: 0.2..<2), rng.nextDouble(in: 0.2..<2)),
-                phases: (rng.nextDouble(in: 0..<6.3), rng.nextDouble(in: 0..<6.3), rng.nextDouble(in: 0..<6.3)),
+                phases: (rng.nextDouble(), rng.nextDouble(), rng.nextDouble()),
                 after: posture)
         }
     }

@@ -1,12 +1,265 @@
 import Testing
 @testable import StimSignals
 
+/// Physiology checks measure the signals with plain estimators (zero crossings, variance, Pearson
+/// correlation) written here, independently of how the simulator builds them.
 @Suite struct BeltSimulatorTests {
-    @Test func nightHasSignalsAndLabels() throws {
-        let person = SimulatedPerson.draw(seed: 1, index: 3)
-        let night = try BeltSimulator.night(for: person, minutes: 480, samplingRate: 100)
+    /// A person with one kind of event at `perHour` and no movements, so windows are clean.
+    static func person(_ kind: RespiratoryEvent.Kind?, perHour: Double, index: Int = 5) -> SimulatedPerson {
+        var p = SimulatedPerson.draw(seed: 11, index: index)
+        p.movementsPerHour = 0
+        p.positionChangesPerHour = 0
+        p.eventsPerHour = kind == nil ? 0 : perHour
+        p.obstructiveShare = kind == .obstructiveApnea ? 1 : 0
+        p.centralShare = kind == .centralApnea ? 1 : 0
+        p.hypopneaShare = kind == .hypopnea ? 1 : 0
+        return p
+    }
+
+    static func samples(_ s: Signal, from a: Double, to b: Double) -> [Double] {
+        let i = max(Int((a * s.samplingRate).rounded(.up)), 0)
+        let j = min(Int((b * s.samplingRate).rounded(.up)), s.samples.count)
+        return i < j ? s.samples[i..<j].map(Double.init) : []
+    }
+
+    static func mean(_ x: [Double]) -> Double { x.reduce(0, +) / Double(x.count) }
+
+    static func variance(_ x: [Double]) -> Double {
+        let m = mean(x)
+        return x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count)
+    }
+
+    static func correlation(_ x: [Double], _ y: [Double]) -> Double {
+        let mx = mean(x), my = mean(y)
+        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        for (a, b) in zip(x, y) {
+            sxy += (a - mx) * (b - my)
+            sxx += (a - mx) * (a - mx)
+            syy += (b - my) * (b - my)
+        }
+        return sxy / (sxx * syy).squareRoot()
+    }
+
+    @Test func nightShapeAndNames() throws {
+        let night = try BeltSimulator.night(for: .draw(seed: 1, index: 3), minutes: 90, samplingRate: 10)
         #expect(night.recording.name == "sim03")
-        #expect(night.labels.count == 480)
-        #expect(night.recording.signals.map(\.samples.count) == [2_880_000, 2_880_000, 2_880_000])
+        #expect(night.recording.signals.map(\.name) == ["Resp C", "Resp A", "SpO2"])
+        #expect(night.recording.signals.map(\.unit) == ["", "", "%"])
+        #expect(night.labels.map(\.minute) == Array(0..<90))
+        #expect(night.recording.signals.allSatisfy { $0.samples.count == 54_000 && $0.samplingRate == 10 })
+    }
+
+    @Test func sameSeedSameNightOtherSeedOtherNight() throws {
+        let a = try BeltSimulator.night(for: .draw(seed: 7, index: 2), minutes: 120, samplingRate: 10)
+        let b = try BeltSimulator.night(for: .draw(seed: 7, index: 2), minutes: 120, samplingRate: 10)
+        let c = try BeltSimulator.night(for: .draw(seed: 8, index: 2), minutes: 120, samplingRate: 10)
+        let d = try BeltSimulator.night(for: .draw(seed: 7, index: 3), minutes: 120, samplingRate: 10)
+        #expect(a == b)
+        #expect(a.recording.signals[0].samples != c.recording.signals[0].samples)
+        #expect(a.recording.signals[0].samples != d.recording.signals[0].samples)
+        #expect(SimulatedPerson.draw(seed: 7, index: 2) != SimulatedPerson.draw(seed: 7, index: 3))
+    }
+
+    // Any rate: minutes·60·rate samples (rounded), and the same events and labels at every rate.
+    @Test(arguments: [1.0, 10, 25.6, 100])
+    func anySamplingRate(rate: Double) throws {
+        let person = Self.person(.obstructiveApnea, perHour: 40)
+        let reference = try BeltSimulator.night(for: person, minutes: 61, samplingRate: 100)
+        let night = try BeltSimulator.night(for: person, minutes: 61, samplingRate: rate)
+        let expected = Int((61 * 60 * rate).rounded())
+        #expect(night.recording.signals.map(\.samples.count) == [expected, expected, expected])
+        #expect(night.events == reference.events)
+        #expect(night.labels == reference.labels)
+        #expect(night.labels.count == 61)
+    }
+
+    // Breathing rate from zero crossings of the chest belt (minus the minute's mean), in minutes
+    // without events or recovery breaths, matches the trait: each minute within 20 %, their mean
+    // within 5 % (breath periods vary by up to 12 % breath to breath).
+    @Test(arguments: [(0, 100.0), (1, 25.6), (2, 10.0), (3, 100.0)])
+    func breathingRateMatchesTrait(index: Int, rate: Double) throws {
+        let person = Self.person(.hypopnea, perHour: 20, index: index)
+        let night = try BeltSimulator.night(for: person, minutes: 120, samplingRate: rate)
+        let chest = try #require(night.recording.signal(named: "Resp C"))
+        var estimates: [Double] = []
+        for m in 0..<120 {
+            let a = Double(m) * 60, b = a + 60
+            if night.events.contains(where: { $0.onset < b && $0.end + RespiratoryEvent.recoverySeconds > a }) {
+                continue
+            }
+            let x = Self.samples(chest, from: a, to: b)
+            let mid = Self.mean(x)
+            var crossings = 0
+            for k in 1..<x.count where (x[k - 1] - mid < 0) != (x[k] - mid < 0) { crossings += 1 }
+            estimates.append(Double(crossings) / 2)
+            #expect(abs(Double(crossings) / 2 - person.breathsPerMinute) < 0.2 * person.breathsPerMinute)
+        }
+        #expect(estimates.count >= 20)
+        #expect(abs(Self.mean(estimates) - person.breathsPerMinute) < 0.05 * person.breathsPerMinute)
+    }
+
+    // Central apnea: no effort, so inside the event (after the 2 s ramp) both belts are nearly flat
+    // compared with the 10 s of normal breathing before it.
+    @Test func centralApneaHasNoEffort() throws {
+        let night = try BeltSimulator.night(
+            for: Self.person(.centralApnea, perHour: 30), minutes: 240, samplingRate: 25)
+        #expect(night.events.count > 60)
+        for name in ["Resp C", "Resp A"] {
+            let belt = try #require(night.recording.signal(named: name))
+            for e in night.events {
+                let inside = Self.variance(Self.samples(belt, from: e.onset + 2, to: e.end - 2))
+                let before = Self.variance(Self.samples(belt, from: e.onset - 10, to: e.onset))
+                #expect(inside < 0.02 * before, "\(name) at \(e.onset) s")
+            }
+        }
+    }
+
+    // Obstructive apnea: effort against a closed airway moves chest and abdomen in opposition
+    // (paradox); in normal breathing they move together.
+    @Test func obstructiveApneaIsParadoxical() throws {
+        let night = try BeltSimulator.night(
+            for: Self.person(.obstructiveApnea, perHour: 30), minutes: 240, samplingRate: 25)
+        let chest = try #require(night.recording.signal(named: "Resp C"))
+        let abdomen = try #require(night.recording.signal(named: "Resp A"))
+        #expect(night.events.count > 60)
+        for e in night.events {
+            let inside = Self.correlation(
+                Self.samples(chest, from: e.onset + 2, to: e.end - 2),
+                Self.samples(abdomen, from: e.onset + 2, to: e.end - 2))
+            let before = Self.correlation(
+                Self.samples(chest, from: e.onset - 10, to: e.onset),
+                Self.samples(abdomen, from: e.onset - 10, to: e.onset))
+            #expect(inside < -0.7, "event at \(e.onset) s")
+            #expect(before > 0.7, "before event at \(e.onset) s")
+            // Effort continues: not a central apnea in disguise.
+            let effort = Self.variance(Self.samples(chest, from: e.onset + 2, to: e.end - 2))
+            #expect(effort > 0.3 * Self.variance(Self.samples(chest, from: e.onset - 10, to: e.onset)))
+        }
+    }
+
+    // Hypopnea: breath amplitude (standard deviation of the belt) falls to the person's factor,
+    // pooled over all events so that breath-to-breath variation averages out.
+    @Test(arguments: [0.3, 0.5])
+    func hypopneaReducesAmplitudeByTheFactor(factor: Double) throws {
+        var person = Self.person(.hypopnea, perHour: 30)
+        person.hypopneaAmplitudeFactor = factor
+        let night = try BeltSimulator.night(for: person, minutes: 480, samplingRate: 25)
+        let chest = try #require(night.recording.signal(named: "Resp C"))
+        var inside = 0.0, before = 0.0
+        for e in night.events {
+            inside += Self.variance(Self.samples(chest, from: e.onset + 2, to: e.end - 2))
+            before += Self.variance(Self.samples(chest, from: e.onset - 10, to: e.onset))
+        }
+        #expect(night.events.count > 150)
+        #expect(abs((inside / before).squareRoot() - factor) < 0.05)
+    }
+
+    // The apnea-minute fraction grows with severity; a healthy person has none. Event rate per hour of
+    // sleep (after the 10-minute onset) matches the trait within 20 %.
+    @Test func apneaMinutesGrowWithSeverity() throws {
+        var fractions: [Double] = []
+        for perHour in [0.0, 5, 15, 30, 60] {
+            var person = SimulatedPerson.draw(seed: 3, index: 1)
+            person.eventsPerHour = perHour
+            let night = try BeltSimulator.night(for: person, minutes: 480, samplingRate: 1)
+            fractions.append(Double(night.labels.filter(\.apnea).count) / 480)
+            let sleepHours = (480 * 60 - RespiratoryEvent.sleepOnsetSeconds) / 3600
+            #expect(abs(Double(night.events.count) / sleepHours - perHour) <= 0.2 * perHour)
+        }
+        #expect(fractions[0] == 0)
+        #expect(zip(fractions, fractions.dropFirst()).allSatisfy { $0 < $1 })
+        #expect(fractions[4] > 0.5)
+    }
+
+    // The population spans healthy to severe, and the kinds' shares are a distribution.
+    @Test func populationSpansSeverities() {
+        let people = (0..<60).map { SimulatedPerson.draw(seed: 5, index: $0) }
+        #expect(people.contains { $0.eventsPerHour == 0 })
+        #expect(people.contains { $0.eventsPerHour > 30 })
+        #expect(people.allSatisfy { $0.eventsPerHour >= 0 && $0.eventsPerHour <= 60 })
+        #expect(people.allSatisfy { (10...20).contains($0.breathsPerMinute) })
+        #expect(people.allSatisfy { abs($0.obstructiveShare + $0.centralShare + $0.hypopneaShare - 1) < 1e-12 })
+    }
+
+    // Labels against a brute-force count of covered tenths of a second.
+    @Test func labelsFollowTenSecondRule() throws {
+        let night = try BeltSimulator.night(for: .draw(seed: 2, index: 9), minutes: 300, samplingRate: 1)
+        for label in night.labels {
+            let covered = (0..<600).filter { k in
+                let t = Double(label.minute) * 60 + (Double(k) + 0.5) / 10
+                return night.events.contains { $0.onset <= t && t < $0.end }
+            }.count
+            #expect(label.apnea == (covered >= 100), "minute \(label.minute): \(covered) tenths")
+        }
+    }
+
+    // SpO2 falls after each event: its minimum comes 20–30 s after the event ends and lies well below
+    // the baseline; a healthy night stays at the baseline.
+    @Test func saturationDipsAfterEvents() throws {
+        var person = Self.person(.obstructiveApnea, perHour: 20)
+        person.desaturationPerSecond = 0.15
+        let night = try BeltSimulator.night(for: person, minutes: 240, samplingRate: 10)
+        let spo2 = try #require(night.recording.signal(named: "SpO2"))
+        var quietOnsets = 0
+        for (k, e) in night.events.enumerated() {
+            let window = Self.samples(spo2, from: e.end, to: e.end + 40)
+            let lowest = try #require(window.min())
+            let at = Double(try #require(window.firstIndex(of: lowest))) / 10
+            #expect(at > 20 && at < 30, "nadir \(at) s after the event at \(e.onset) s")
+            #expect(lowest < person.baselineSaturation - 0.5 * 0.15 * e.duration)
+            // Nothing before the circulation delay, once the previous dip (≤ 40 s after its event) is over.
+            if k == 0 || night.events[k - 1].end + 40 < e.onset {
+                quietOnsets += 1
+                let early = Self.samples(spo2, from: e.onset, to: e.onset + 20)
+                #expect(early.allSatisfy { abs($0 - person.baselineSaturation) < 1e-4 })
+            }
+        }
+        #expect(quietOnsets > 10)
+        let healthy = try BeltSimulator.night(for: Self.person(nil, perHour: 0), minutes: 60, samplingRate: 1)
+        let flat = try #require(healthy.recording.signal(named: "SpO2")).samples
+        #expect(flat.allSatisfy { abs(Double($0) - person.baselineSaturation) < 1e-4 })
+    }
+
+    // Belts stay within what WFDB format 16 at gain 20000 holds; nothing is NaN.
+    @Test func beltsStayInRange() throws {
+        for index in 0..<8 {
+            let night = try BeltSimulator.night(for: .draw(seed: 4, index: index), minutes: 480, samplingRate: 1)
+            for s in night.recording.signals.prefix(2) {
+                #expect(s.samples.allSatisfy { abs($0) <= BeltSimulator.beltLimit })
+            }
+            #expect(night.recording.signals[2].samples.allSatisfy { $0 >= 50 && $0 <= 100 })
+        }
+    }
+
+    @Test func refusesBadParameters() {
+        let p = SimulatedPerson.draw(seed: 1, index: 0)
+        for rate in [0, -1, .nan, .infinity, 20_000] as [Double] {
+            // Compared by bit pattern: NaN is not equal to itself.
+            let error = #expect(throws: BeltSimulatorError.self) {
+                try BeltSimulator.night(for: p, minutes: 10, samplingRate: rate)
+            }
+            guard case .samplingRate(let r)? = error else {
+                Issue.record("rate \(rate): \(String(describing: error))")
+                continue
+            }
+            #expect(r.bitPattern == rate.bitPattern)
+        }
+        for minutes in [0, -5, 1_000_000] {
+            #expect(throws: BeltSimulatorError.minutes(minutes)) {
+                try BeltSimulator.night(for: p, minutes: minutes, samplingRate: 1)
+            }
+        }
+        #expect(throws: BeltSimulatorError.tooManySamples(1_728_000_000)) {
+            try BeltSimulator.night(for: p, minutes: 48 * 60, samplingRate: 10_000)
+        }
+    }
+
+    // An 8-hour night at 100 Hz in well under a second (bound loosened for shared CI machines).
+    @Test func eightHoursAt100HzIsFast() throws {
+        let clock = ContinuousClock()
+        let elapsed = try clock.measure {
+            _ = try BeltSimulator.night(for: .draw(seed: 1, index: 0), minutes: 480, samplingRate: 100)
+        }
+        #expect(elapsed < .seconds(2), "\(elapsed)")
     }
 }

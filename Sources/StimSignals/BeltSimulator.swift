@@ -18,6 +18,10 @@ public enum BeltSimulatorError: Error, Sendable, Equatable, CustomStringConverti
     case samplingRate(Double)
     case minutes(Int)
     case tooManySamples(Int)
+    /// A person's trait outside what the simulator models (NaN included).
+    case trait(name: String, value: Double, bounds: ClosedRange<Double>)
+    /// Events are wanted but no kind has a positive share.
+    case noEventKinds
 
     public var description: String {
         switch self {
@@ -27,6 +31,10 @@ public enum BeltSimulatorError: Error, Sendable, Equatable, CustomStringConverti
             return "night of \(m) minutes: must be 1 to \(BeltSimulator.maximumMinutes) minutes"
         case .tooManySamples(let n):
             return "\(n) samples per signal: more than \(BeltSimulator.maximumSamples)"
+        case .trait(let name, let value, let bounds):
+            return "person trait \(name) = \(value): must be in \(bounds.lowerBound)...\(bounds.upperBound)"
+        case .noEventKinds:
+            return "person has events but no event kind with a positive share"
         }
     }
 }
@@ -78,6 +86,12 @@ public enum BeltSimulator {
         let seconds = Double(minutes) * 60
         let count = Int((seconds * samplingRate).rounded())
         guard count <= maximumSamples else { throw .tooManySamples(count) }
+        for trait in person.boundedTraits where !trait.bounds.contains(trait.value) {
+            throw .trait(name: trait.name, value: trait.value, bounds: trait.bounds)
+        }
+        if person.eventsPerHour > 0 && person.obstructiveShare + person.centralShare + person.hypopneaShare == 0 {
+            throw .noEventKinds
+        }
 
         let events = RespiratoryEvent.schedule(for: person, seconds: seconds)
         let movements = Movement.schedule(for: person, seconds: seconds)
@@ -94,7 +108,7 @@ public enum BeltSimulator {
             comments: ["Simulated by stim (seed \(person.seed), person \(person.index)); not a real recording."])
         return SimulatedNight(
             person: person, recording: recording,
-            labels: minuteLabels(for: events, minutes: minutes, threshold: apneaMinuteThreshold),
+            labels: RespiratoryEvent.minuteLabels(for: events, minutes: minutes, threshold: apneaMinuteThreshold),
             events: events, movements: movements)
     }
 

@@ -110,22 +110,24 @@ extension Movement {
     }
 }
 
-/// Apnea-ECG convention: a minute is an apnea minute when apneas or hypopneas cover at least
-/// `threshold` seconds of it (default 10 s, the scoring minimum for one event).
-public func minuteLabels(
-    for events: [RespiratoryEvent], minutes: Int, threshold: Double = 10
-) -> [MinuteLabel] {
-    var covered = [Double](repeating: 0, count: max(minutes, 0))
-    for event in events {
-        var m = max(Int(event.onset / 60), 0)
-        while m < covered.count, Double(m) * 60 < event.end {
-            let start = max(event.onset, Double(m) * 60)
-            let end = min(event.end, Double(m + 1) * 60)
-            covered[m] += max(end - start, 0)
-            m += 1
+extension RespiratoryEvent {
+    /// Apnea-ECG convention: a minute is an apnea minute when apneas or hypopneas cover at least
+    /// `threshold` seconds of it (default 10 s, the scoring minimum for one event).
+    public static func minuteLabels(
+        for events: [RespiratoryEvent], minutes: Int, threshold: Double = 10
+    ) -> [MinuteLabel] {
+        var covered = [Double](repeating: 0, count: max(minutes, 0))
+        for event in events where event.onset.isFinite && event.duration.isFinite {
+            var m = Int(min(max(event.onset / 60, 0), Double(covered.count)))
+            while m < covered.count, Double(m) * 60 < event.end {
+                let start = max(event.onset, Double(m) * 60)
+                let end = min(event.end, Double(m + 1) * 60)
+                covered[m] += max(end - start, 0)
+                m += 1
+            }
         }
+        return covered.enumerated().map { MinuteLabel(minute: $0.offset, apnea: $0.element >= threshold) }
     }
-    return covered.enumerated().map { MinuteLabel(minute: $0.offset, apnea: $0.element >= threshold) }
 }
 
 /// Exponential variate by inversion (1 − u is in (0, 1], so the log is finite).

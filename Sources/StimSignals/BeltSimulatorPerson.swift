@@ -86,6 +86,32 @@ public struct SimulatedPerson: Sendable, Equatable {
         )
     }
 
+    /// The traits with the bounds the simulator accepts, so that a hand-edited person cannot make it
+    /// divide by zero, loop on NaN or leave the belts' range unchecked.
+    var boundedTraits: [(name: String, value: Double, bounds: ClosedRange<Double>)] {
+        [
+            ("breathsPerMinute", breathsPerMinute, 2...60),
+            ("breathPeriodVariability", breathPeriodVariability, 0...0.5),
+            ("breathAmplitudeVariability", breathAmplitudeVariability, 0...0.5),
+            ("chestGain", chestGain, 0...1),
+            ("abdomenGain", abdomenGain, 0...1),
+            ("chestOffset", chestOffset, -0.5...0.5),
+            ("abdomenOffset", abdomenOffset, -0.5...0.5),
+            ("abdomenPhaseLead", abdomenPhaseLead, -Double.pi...Double.pi),
+            ("heartRate", heartRate, 20...250),
+            ("cardiacRipple", cardiacRipple, 0...0.2),
+            ("positionChangesPerHour", positionChangesPerHour, 0...120),
+            ("movementsPerHour", movementsPerHour, 0...120),
+            ("eventsPerHour", eventsPerHour, 0...120),
+            ("obstructiveShare", obstructiveShare, 0...1),
+            ("centralShare", centralShare, 0...1),
+            ("hypopneaShare", hypopneaShare, 0...1),
+            ("hypopneaAmplitudeFactor", hypopneaAmplitudeFactor, 0...1),
+            ("baselineSaturation", baselineSaturation, 60...100),
+            ("desaturationPerSecond", desaturationPerSecond, 0...1),
+        ]
+    }
+
     /// Record name: "sim" and the index, two digits at least ("sim03", "sim117").
     public var recordName: String {
         index < 10 && index >= 0 ? "sim0\(index)" : "sim\(index)"

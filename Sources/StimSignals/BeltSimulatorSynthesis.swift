@@ -73,7 +73,7 @@ struct WaveTable {
 
 /// SpO2 of `person` at `t`: a dip per event whose fall starts `lag` seconds after onset (circulation
 /// time from lung to finger), bottoms out `lag` after the event ends and recovers over 15 s.
-struct Saturation {
+enum Saturation {
     static let lag = 25.0
     static let recovery = 15.0
 
@@ -92,7 +92,7 @@ struct Saturation {
     }
 }
 
-/// Belt gains and offsets in one sleep position, and the artifact of the movement that reached it.
+/// Belt gains and offsets in one sleep position.
 struct BeltPosture {
     var chestGain: Double
     var abdomenGain: Double

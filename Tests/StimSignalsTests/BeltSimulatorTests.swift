@@ -252,6 +252,41 @@ import Testing
         #expect(throws: BeltSimulatorError.tooManySamples(1_728_000_000)) {
             try BeltSimulator.night(for: p, minutes: 48 * 60, samplingRate: 10_000)
         }
+        var absurd = p
+        absurd.breathsPerMinute = .nan
+        let error = #expect(throws: BeltSimulatorError.self) {
+            try BeltSimulator.night(for: absurd, minutes: 10, samplingRate: 1)
+        }
+        guard case .trait(let name, _, _)? = error else {
+            Issue.record("\(String(describing: error))")
+            return
+        }
+        #expect(name == "breathsPerMinute")
+        absurd = p
+        absurd.heartRate = 1e300
+        #expect(throws: BeltSimulatorError.trait(name: "heartRate", value: 1e300, bounds: 20...250)) {
+            try BeltSimulator.night(for: absurd, minutes: 10, samplingRate: 1)
+        }
+        absurd = p
+        absurd.eventsPerHour = 10
+        (absurd.obstructiveShare, absurd.centralShare, absurd.hypopneaShare) = (0, 0, 0)
+        #expect(throws: BeltSimulatorError.noEventKinds) {
+            try BeltSimulator.night(for: absurd, minutes: 10, samplingRate: 1)
+        }
+    }
+
+    // Labels of hand-made events: partial coverage, an event spanning two minutes, events past the end
+    // or not finite (ignored, no trap).
+    @Test func labelsOfGivenEvents() {
+        let events = [
+            RespiratoryEvent(kind: .hypopnea, onset: 5, duration: 9.9),
+            RespiratoryEvent(kind: .centralApnea, onset: 115, duration: 20),
+            RespiratoryEvent(kind: .obstructiveApnea, onset: 170, duration: 15),
+            RespiratoryEvent(kind: .obstructiveApnea, onset: 1e300, duration: 15),
+            RespiratoryEvent(kind: .obstructiveApnea, onset: .nan, duration: 15),
+        ]
+        let labels = RespiratoryEvent.minuteLabels(for: events, minutes: 4)
+        #expect(labels.map(\.apnea) == [false, false, true, false])
     }
 
     // An 8-hour night at 100 Hz in well under a second (bound loosened for shared CI machines).

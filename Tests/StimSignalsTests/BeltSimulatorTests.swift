@@ -154,6 +154,37 @@ import Testing
         #expect(abs((inside / before).squareRoot() - factor) < 0.05)
     }
 
+    // Belt scale, closed form: breath shape sin x + 0.2 sin 2x has mean square (1 + 0.04)/2, breath
+    // depth d has E[d²] = 1 + cv², wander 0.04·sin adds 0.0008 (times gain²), the cardiac ripple r²/2
+    // and sensor noise 0.003². The real Apnea-ECG belts have standard deviations of 0.1–0.5.
+    @Test(arguments: 0..<4)
+    func beltScaleMatchesClosedForm(index: Int) throws {
+        let p = Self.person(nil, perHour: 0, index: index)
+        let night = try BeltSimulator.night(for: p, minutes: 120, samplingRate: 25)
+        for (name, gain) in [("Resp C", p.chestGain), ("Resp A", p.abdomenGain)] {
+            let belt = try #require(night.recording.signal(named: name))
+            let cv = p.breathAmplitudeVariability
+            let expected = gain * gain * (0.52 * (1 + cv * cv) + 0.0008) + p.cardiacRipple * p.cardiacRipple / 2
+                + 0.003 * 0.003
+            let measured = Self.variance(Self.samples(belt, from: 0, to: 7200))
+            #expect(abs(measured.squareRoot() / expected.squareRoot() - 1) < 0.05, "\(name)")
+            #expect(measured.squareRoot() > 0.1 && measured.squareRoot() < 0.5)
+        }
+    }
+
+    // Recovery breaths: the first breaths after an apnea are deeper than those before it.
+    @Test func recoveryBreathsAreDeeper() throws {
+        let night = try BeltSimulator.night(
+            for: Self.person(.centralApnea, perHour: 30), minutes: 240, samplingRate: 25)
+        let chest = try #require(night.recording.signal(named: "Resp C"))
+        var after = 0.0, before = 0.0
+        for e in night.events {
+            after += Self.variance(Self.samples(chest, from: e.end + 1, to: e.end + 7))
+            before += Self.variance(Self.samples(chest, from: e.onset - 10, to: e.onset))
+        }
+        #expect(after > 1.5 * before)
+    }
+
     // The apnea-minute fraction grows with severity; a healthy person has none. Event rate per hour of
     // sleep (after the 10-minute onset) matches the trait within 20 %.
     @Test func apneaMinutesGrowWithSeverity() throws {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import StimSignals
 
@@ -183,6 +184,28 @@ import Testing
             before += Self.variance(Self.samples(chest, from: e.onset - 10, to: e.onset))
         }
         #expect(after > 1.5 * before)
+    }
+
+    // A position change re-seats the belts (new gain): breath amplitude before and after differs; a plain
+    // movement leaves it alone. Measured as |log| of the ratio of standard deviations over 30 s.
+    @Test func positionChangesAlterBeltGain() throws {
+        var p = Self.person(nil, perHour: 0)
+        (p.movementsPerHour, p.positionChangesPerHour) = (6, 6)
+        let night = try BeltSimulator.night(for: p, minutes: 480, samplingRate: 10)
+        let chest = try #require(night.recording.signal(named: "Resp C"))
+        var plain: [Double] = [], position: [Double] = []
+        for (k, m) in night.movements.enumerated() {
+            let previousEnd = k > 0 ? night.movements[k - 1].end : -100
+            let nextOnset = k + 1 < night.movements.count ? night.movements[k + 1].onset : 1e9
+            guard m.onset - previousEnd > 31, nextOnset - m.end > 31, m.end + 31 < 28_800 else { continue }
+            let before = Self.variance(Self.samples(chest, from: m.onset - 30, to: m.onset)).squareRoot()
+            let after = Self.variance(Self.samples(chest, from: m.end, to: m.end + 30)).squareRoot()
+            let change = abs(Foundation.log(after / before))
+            if m.changesPosition { position.append(change) } else { plain.append(change) }
+        }
+        #expect(plain.count > 10 && position.count > 10)
+        #expect(Self.mean(plain) < 0.1)
+        #expect(Self.mean(position) > 0.15)
     }
 
     // The apnea-minute fraction grows with severity; a healthy person has none. Event rate per hour of

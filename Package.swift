@@ -43,7 +43,7 @@ let package = Package(
         .executableTarget(name: "StimBench", dependencies: ["StimFormats"], path: "bench/StimBench"),
         // Test helpers shared by the test targets: repository root, ../shared/data lookup.
         .target(name: "StimTestSupport", path: "Tests/StimTestSupport"),
-        .testTarget(name: "StimKernelsTests", dependencies: ["StimKernels"]),
+        .testTarget(name: "StimKernelsTests", dependencies: ["StimKernels", "StimTestSupport"]),
         .testTarget(name: "StimFormatsTests", dependencies: ["StimFormats", "StimTestSupport"]),
         .testTarget(name: "StimSignalsTests", dependencies: ["StimSignals", "StimTestSupport"]),
         .testTarget(name: "StimCLITests", dependencies: ["stim", "StimFormats", "StimSignals", "StimTestSupport"]),

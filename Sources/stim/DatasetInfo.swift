@@ -42,7 +42,7 @@ struct DatasetInfo: Encodable {
             let scales = h.sampleEncoding.scale.map { String(format: "%.4g", $0) }.joined(separator: ", ")
             sampleEncoding = "\(h.sampleEncoding.kind) (scale \(scales); zero point \(h.sampleEncoding.zeroPoint.map(String.init).joined(separator: ", ")))"
         }
-        labelEncoding = "\(h.labelEncoding) teacher probabilities"
+        labelEncoding = "\(h.labelEncoding) class probabilities"
         stimuli = reader.stimulusCount
         chunks = reader.chunkCount
         maxChunkStimuli = h.maxChunkStimuli

@@ -23,6 +23,7 @@ public struct Windower: Sendable {
         throws(RecordingError) -> (windows: [Window], summary: WindowSummary) {
         let signals = try channelSignals(recording, file: file)
         let targetRate = rate ?? signals[0].samplingRate
+        var bridged: [[Float]] = []
         var resampled: [[Float]] = []
         for signal in signals {
             guard let resampler = Resampler(from: signal.samplingRate, to: targetRate) else {
@@ -30,7 +31,8 @@ public struct Windower: Sendable {
                     + "\(targetRate) Hz (the ratio is not a fraction with terms up to 10,000)")
             }
             let gap = Int((maxGapSeconds * signal.samplingRate).rounded(.down))
-            resampled.append(resampler.resample(fillingShortGaps(signal.samples, maxGap: gap)))
+            bridged.append(fillingShortGaps(signal.samples, maxGap: gap))
+            resampled.append(resampler.resample(bridged[bridged.count - 1]))
         }
         let perMinute = 60 * targetRate
         guard perMinute == perMinute.rounded(), perMinute >= 1 else {
@@ -61,8 +63,12 @@ public struct Windower: Sendable {
             var reason: WindowSummary.SkipReason?
             if minute.contains(where: { !$0.isFinite }) {
                 reason = .invalidSamples
-            } else if (0..<signals.count).contains(where: { c in
-                let part = minute[(c * t)..<((c + 1) * t)]
+            } else if signals.indices.contains(where: { c in
+                // On the recorded samples: a resampling filter's polyphase branches turn a constant into ripple.
+                let rate = signals[c].samplingRate
+                let from = Int((Double(m) * 60 * rate).rounded(.down))
+                let to = min(bridged[c].count, Int((Double(m + 1) * 60 * rate).rounded(.up)))
+                let part = bridged[c][from..<max(from, to)]
                 return part.min() == part.max()
             }) {
                 reason = .flatLine

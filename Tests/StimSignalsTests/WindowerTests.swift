@@ -36,6 +36,19 @@ import Testing
         #expect(Array(windows[2].samples[240...]) == Array(rec.signals[1].samples[960..<1200]))
     }
 
+    /// A flat channel is found on the recorded samples, also when resampling (25.6 → 1 Hz, 5/128) would turn the
+    /// constant into filter ripple.
+    @Test func flatLineThroughResampling() throws {
+        let rate = 25.6, n = Int(10 * 60 * rate)
+        var chest = (0..<n).map { Float(sin(Double($0) / rate * 2 * .pi / 4)) }
+        for i in Int(3 * 60 * rate)..<Int(4 * 60 * rate) { chest[i] = 0.25 }
+        let rec = Recording(name: "f", signals: [Signal(name: "Resp C", unit: "", samplingRate: rate, samples: chest)])
+        let (windows, summary) = try Windower(channels: ["Resp C"], rate: 1, normalization: .init(method: .none))
+            .windows(of: rec, labels: labels(0..<10), file: "f")
+        #expect(summary.skipped == [.flatLine: 1])
+        #expect(!windows.map(\.minute).contains(3) && windows.count == 9)
+    }
+
     @Test func missingChannelNamesTheOnesThereAre() {
         let rec = recording(minutes: 2)
         #expect { try Windower(channels: ["SpO2"]).windows(of: rec, labels: [], file: "r.hea") } throws: {

@@ -53,7 +53,9 @@ public struct Windower: Sendable {
             running = RunningNormalizer(channels: signals.count, historyMinutes: history, epsilon: normalization.epsilon,
                                         clip: normalization.clip)
         }
-        let recordStatistics = resampled.map { MinuteStatistics($0[...]).meanAndStandardDeviation() }
+        // Only the record z-score needs a pass over the whole recording.
+        let recordStatistics = normalization.method == .recordZScore
+            ? resampled.map { MinuteStatistics($0[...]).meanAndStandardDeviation() } : []
         var windows: [Window] = []
         for m in 0..<minutes {
             var minute = [Float]()

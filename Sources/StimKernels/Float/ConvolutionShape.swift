@@ -61,8 +61,10 @@ public struct ConvolutionShape: Equatable, Sendable {
     /// Positive sizes, channels divisible by groups, and a padded input at least as large as the dilated
     /// kernel (so there is at least one output position). The kernels check this before anything else.
     public var isValid: Bool {
-        let positive = [batch, inChannels, outChannels, groups, inHeight, inWidth, kernelHeight, kernelWidth,
-                        strideHeight, strideWidth, dilationHeight, dilationWidth].allSatisfy { $0 > 0 }
+        // Spelled out rather than an array's allSatisfy: every kernel call checks this, and must not allocate.
+        let positive = batch > 0 && inChannels > 0 && outChannels > 0 && groups > 0 && inHeight > 0 && inWidth > 0
+            && kernelHeight > 0 && kernelWidth > 0 && strideHeight > 0 && strideWidth > 0
+            && dilationHeight > 0 && dilationWidth > 0
         return positive && paddingHeight >= 0 && paddingWidth >= 0
             && inChannels % groups == 0 && outChannels % groups == 0
             && inHeight + 2 * paddingHeight >= dilationHeight * (kernelHeight - 1) + 1

@@ -38,8 +38,9 @@ public struct PoolShape: Equatable, Sendable {
     /// Positive sizes, a window no larger than the padded input, and padding smaller than the window, so
     /// every window overlaps the input (a window of padding alone would have no maximum and no mean).
     public var isValid: Bool {
-        [batch, channels, inHeight, inWidth, kernelHeight, kernelWidth, strideHeight, strideWidth].allSatisfy { $0 > 0 }
-            && paddingHeight >= 0 && paddingWidth >= 0 && paddingHeight < kernelHeight && paddingWidth < kernelWidth
+        // Spelled out rather than an array's allSatisfy: every kernel call checks this, and must not allocate.
+        batch > 0 && channels > 0 && inHeight > 0 && inWidth > 0 && kernelHeight > 0 && kernelWidth > 0
+            && strideHeight > 0 && strideWidth > 0 && paddingHeight >= 0 && paddingWidth >= 0 && paddingHeight < kernelHeight && paddingWidth < kernelWidth
             && kernelHeight <= inHeight + 2 * paddingHeight && kernelWidth <= inWidth + 2 * paddingWidth
     }
 

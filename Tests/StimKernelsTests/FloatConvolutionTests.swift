@@ -55,6 +55,15 @@ import StimKernels
         #expect(Self.run(.forward, [1, 2, 3, 4, 5, 6, 7], [1, 10, 100], strided, optimized: optimized) == [531, 753])
     }
 
+    // The input gradient is the transposed convolution generators upsample with: stride 2 lays one scaled
+    // copy of the kernel per input value, two positions apart, overlapping where they meet (by hand).
+    @Test(arguments: [false, true])
+    func inputGradientIsTransposedConvolution(optimized: Bool) {
+        let s = ConvolutionShape.oneDimensional(batch: 1, inChannels: 1, outChannels: 1, length: 5, kernel: 3, stride: 2)
+        #expect(s.outWidth == 2)
+        #expect(Self.run(.backwardInput, [1, 2], [1, 10, 100], s, optimized: optimized) == [1, 10, 102, 20, 200])
+    }
+
     // 2 × 2 image, 2 × 2 kernel, padding 1: a 3 × 3 output whose corners each see one pixel, by hand.
     @Test(arguments: [false, true])
     func handComputedTwoDimensional(optimized: Bool) {

@@ -1,5 +1,7 @@
-import Testing
+import Foundation
 import StimKernels
+import StimTestSupport
+import Testing
 
 @Suite struct FloatConvolutionTests {
     enum Kernel { case forward, backwardInput, backwardWeight }
@@ -104,6 +106,41 @@ import StimKernels
             // Terms are products of values in [−1, 1); sums run over at most a few hundred of them.
             FloatTests.expectClose(optimized, reference, tolerance: 2e-5, "\(kernel) \(s)")
         }
+    }
+
+    /// numpy's convolution built a different way: pad, then for each kernel tap add a strided slice of the
+    /// padded input times that tap's weights (float64).
+    static let numpyConvolution = """
+        import sys, json, numpy as np
+        n, c, o, g, h, w, kh, kw, sh, sw, ph, pw, dh, dw = map(int, sys.argv[1:])
+        d = json.load(sys.stdin)
+        x = np.array(d["x"], dtype=np.float64).reshape(n, c, h, w)
+        k = np.array(d["w"], dtype=np.float64).reshape(o, c // g, kh, kw)
+        oh, ow = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1, (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
+        xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+        out = np.zeros((n, o, oh, ow))
+        cg = c // g
+        for oc in range(o):
+            first = (oc // (o // g)) * cg
+            for i in range(kh):
+                for j in range(kw):
+                    patch = xp[:, first:first + cg, i * dh:i * dh + sh * (oh - 1) + 1:sh, j * dw:j * dw + sw * (ow - 1) + 1:sw]
+                    out[:, oc] += np.einsum("nchw,c->nhw", patch, k[oc, :, i, j])
+        print(json.dumps(out.ravel().tolist()))
+        """
+
+    @Test(.enabled(if: PythonEnvironment.unavailableReason == nil, "\(PythonEnvironment.unavailableReason ?? "")"),
+          arguments: shapes)
+    func referenceAgreesWithNumpy(shape s: ConvolutionShape) throws {
+        let input = FloatTests.random(s.inputCount, seed: 37), weight = FloatTests.random(s.weightCount, seed: 38)
+        let arguments = [s.batch, s.inChannels, s.outChannels, s.groups, s.inHeight, s.inWidth, s.kernelHeight,
+                         s.kernelWidth, s.strideHeight, s.strideWidth, s.paddingHeight, s.paddingWidth,
+                         s.dilationHeight, s.dilationWidth].map(String.init)
+        let json = try JSONEncoder().encode(["x": input, "w": weight])
+        let expected = try JSONDecoder().decode(
+            [Double].self, from: Data(try PythonEnvironment.run(["-c", Self.numpyConvolution] + arguments, input: json).utf8))
+        let reference = Self.run(.forward, input, weight, s, optimized: false)
+        FloatTests.expectClose(reference, expected, tolerance: Array(repeating: 1e-5, count: expected.count), "\(s)")
     }
 
     /// L(input, weight) = Σ output · r, in Double from the float forward pass.

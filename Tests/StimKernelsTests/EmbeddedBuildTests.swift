@@ -14,8 +14,10 @@ import Testing
           arguments: ["aarch64-none-none-elf", "armv7-none-none-eabi", "armv6-none-none-eabi"])
     func compilesAsEmbeddedSwift(target: String) throws {
         let sources = SharedData.repositoryRoot.appendingPathComponent("Sources/StimKernels")
-        let files = try FileManager.default.contentsOfDirectory(atPath: sources.path)
+        // Recursive: the kernels live in subfolders (Float/, Fixed/).
+        let files = try #require(FileManager.default.subpaths(atPath: sources.path))
             .filter { $0.hasSuffix(".swift") }.map { sources.appendingPathComponent($0).path }
+        #expect(files.count > 3)
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("StimKernels-\(target)-\(UUID().uuidString).o")
         defer { try? FileManager.default.removeItem(at: out) }
         let result = try Subprocess.capture(try #require(Self.swiftc), [

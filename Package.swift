@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "StimKernels", targets: ["StimKernels"]),
         .library(name: "StimFormats", targets: ["StimFormats"]),
         .library(name: "StimSignals", targets: ["StimSignals"]),
+        .library(name: "StimLearn", targets: ["StimLearn"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,6 +31,8 @@ let package = Package(
         .target(name: "StimFormats", dependencies: ["CStimProto", "CStimCRC", "StimKernels"]),
         // Recordings (WFDB, EDF, CSV), windows, normalization, resampling, the belt simulator.
         .target(name: "StimSignals", dependencies: ["StimKernels"]),
+        // Layers with gradients, losses, optimizers, training; quantization and model files.
+        .target(name: "StimLearn", dependencies: ["StimKernels", "StimFormats"]),
         .executableTarget(
             name: "stim",
             dependencies: [
@@ -46,6 +49,7 @@ let package = Package(
         .testTarget(name: "StimKernelsTests", dependencies: ["StimKernels", "StimTestSupport"]),
         .testTarget(name: "StimFormatsTests", dependencies: ["StimFormats", "StimTestSupport"]),
         .testTarget(name: "StimSignalsTests", dependencies: ["StimSignals", "StimTestSupport"]),
+        .testTarget(name: "StimLearnTests", dependencies: ["StimLearn", "StimSignals", "StimTestSupport"]),
         .testTarget(name: "StimCLITests", dependencies: ["stim", "StimFormats", "StimSignals", "StimTestSupport"]),
     ]
 )

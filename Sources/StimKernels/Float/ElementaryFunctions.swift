@@ -51,6 +51,11 @@ public enum FloatMath {
         return x > 0 ? t : -t
     }
 
+    /// ln x in double precision then rounded (losses and entropies need it; the kernels stay libm-free).
+    public static func log(_ x: Float) -> Float {
+        Float(naturalLog(Double(x)))
+    }
+
     /// 1 / (1 + e⁻ˣ), written as eˣ / (1 + eˣ) for x < 0 so tiny results keep their relative precision.
     public static func sigmoid(_ x: Float) -> Float {
         if x >= 0 { return 1 / (1 + exp(-x)) }

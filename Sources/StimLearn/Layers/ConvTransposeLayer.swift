@@ -1,0 +1,99 @@
+import StimKernels
+
+/// Transposed convolution (the upsampling layer of generators): the input-gradient of the convolution
+/// that maps this layer's output back to its input. Weight [channels, filters, kernel…] as in PyTorch.
+public final class ConvTransposeLayer: NetworkLayer {
+    public let inputShape: [Int]
+    public let outputShape: [Int]
+    public let weight: Parameter
+    public let bias: Parameter?
+    let outputPadding: [Int]
+    /// The forward convolution from this layer's output ([filters, …]) to its input ([channels, …]).
+    let adjoint: ConvolutionShape
+
+    init(inputShape: [Int], filters: Int, kernel: [Int], stride: [Int], padding: [Int], outputPadding: [Int],
+         bias hasBias: Bool) throws {
+        let dims = kernel.count
+        let name = "convTranspose\(dims)d"
+        guard dims == 1 || dims == 2 else { throw LearnError.shape("\(name): kernel must have 1 or 2 sizes") }
+        try requireShape(inputShape, rank: dims + 1, layer: name)
+        try requirePositive([filters], "filters", count: 1, layer: name)
+        try requirePositive(kernel, "kernel", count: dims, layer: name)
+        try requirePositive(stride, "stride", count: dims, layer: name)
+        guard padding.count == dims, outputPadding.count == dims, padding.allSatisfy({ $0 >= 0 }),
+              zip(outputPadding, stride).allSatisfy({ $0 >= 0 && $0 < $1 }) else {
+            throw LearnError.shape("\(name) needs padding ≥ 0 and 0 ≤ outputPadding < stride per axis")
+        }
+        let spatialIn = Array(inputShape.dropFirst())
+        let spatialOut: [Int] = (0..<dims).map { axis in
+            let stretched: Int = (spatialIn[axis] - 1) * stride[axis]
+            return stretched - 2 * padding[axis] + kernel[axis] + outputPadding[axis]
+        }
+        guard spatialOut.allSatisfy({ $0 > 0 }) else {
+            throw LearnError.shape("\(name): padding \(padding) leaves no output for input \(inputShape)")
+        }
+        let twoD = dims == 2
+        adjoint = ConvolutionShape(
+            batch: 1, inChannels: filters, outChannels: inputShape[0],
+            inHeight: twoD ? spatialOut[0] : 1, inWidth: spatialOut[dims - 1],
+            kernelHeight: twoD ? kernel[0] : 1, kernelWidth: kernel[dims - 1],
+            strideHeight: twoD ? stride[0] : 1, strideWidth: stride[dims - 1],
+            paddingHeight: twoD ? padding[0] : 0, paddingWidth: padding[dims - 1])
+        guard adjoint.isValid, adjoint.outWidth == spatialIn[dims - 1], !twoD || adjoint.outHeight == spatialIn[0] else {
+            throw LearnError.shape("\(name): kernel \(kernel) and padding \(padding) do not fit input \(inputShape)")
+        }
+        self.inputShape = inputShape
+        self.outputPadding = outputPadding
+        outputShape = [filters] + spatialOut
+        weight = Parameter(name: "weight", shape: [inputShape[0], filters] + kernel, decays: true)
+        bias = hasBias ? Parameter(name: "bias", shape: [filters], decays: false) : nil
+    }
+
+    public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
+
+    public var spec: LayerSpec {
+        let a = adjoint
+        if inputShape.count == 2 {
+            return .convTranspose1d(filters: a.inChannels, kernel: a.kernelWidth, stride: a.strideWidth,
+                                    padding: a.paddingWidth, outputPadding: outputPadding[0], bias: bias != nil)
+        }
+        return .convTranspose2d(filters: a.inChannels, kernel: [a.kernelHeight, a.kernelWidth],
+                                stride: [a.strideHeight, a.strideWidth], padding: [a.paddingHeight, a.paddingWidth],
+                                outputPadding: outputPadding, bias: bias != nil)
+    }
+
+    func shape(batch: Int) -> ConvolutionShape {
+        var s = adjoint
+        s.batch = batch
+        return s
+    }
+
+    public func scratchCount(batch: Int) -> Int { adjoint.scratchCount }
+
+    public func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>, batch: Int,
+                        training: Bool, scratch: UnsafeMutableBufferPointer<Float>) {
+        Convolution.Optimized.backwardInput(input, weight: weight.value.readOnly, into: output,
+                                            shape: shape(batch: batch), scratch: scratch)
+        guard let bias else { return }
+        let plane = outputCount / outputShape[0]
+        for index in 0..<(batch * outputCount) { output[index] += bias.value[(index / plane) % outputShape[0]] }
+    }
+
+    public func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
+                         outputGradient: UnsafeBufferPointer<Float>, inputGradient: UnsafeMutableBufferPointer<Float>?,
+                         batch: Int, parameterGradients: Bool, scratch: UnsafeMutableBufferPointer<Float>) {
+        let s = shape(batch: batch)
+        if let inputGradient {
+            Convolution.Optimized.forward(outputGradient, weight: weight.value.readOnly, bias: nil, into: inputGradient,
+                                          shape: s, scratch: scratch)
+        }
+        guard parameterGradients else { return }
+        // The adjoint convolution's weight gradient, with this layer's input as its output gradient.
+        Convolution.Optimized.backwardWeight(input, input: outputGradient, into: weight.gradient.pointer, shape: s,
+                                             scratch: scratch)
+        guard let bias else { return }
+        let plane = outputCount / outputShape[0]
+        bias.gradient.fill(0)
+        for index in 0..<(batch * outputCount) { bias.gradient[(index / plane) % outputShape[0]] += outputGradient[index] }
+    }
+}

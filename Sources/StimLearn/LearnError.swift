@@ -1,0 +1,20 @@
+/// What can go wrong building, training or converting a network; the message names the layer or value.
+public enum LearnError: Error, Equatable, CustomStringConvertible {
+    /// A layer does not fit the shape it is given (wrong rank, kernel larger than the input, …).
+    case shape(String)
+    /// Training data that cannot be used: wrong sizes, NaN or infinite values, no examples.
+    case data(String)
+    /// A model file's network that this engine cannot run.
+    case unsupported(String)
+    /// Training produced a NaN or infinite loss (learning rate too high, or bad data).
+    case diverged(String)
+
+    public var description: String {
+        switch self {
+        case .shape(let message): return "shape: \(message)"
+        case .data(let message): return "training data: \(message)"
+        case .unsupported(let message): return "unsupported: \(message)"
+        case .diverged(let message): return "training diverged: \(message)"
+        }
+    }
+}

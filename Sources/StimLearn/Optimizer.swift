@@ -1,0 +1,99 @@
+import StimKernels
+
+/// Updates a fixed list of parameters from the gradients the last backward pass left in them.
+public protocol Optimizer: AnyObject {
+    var parameters: [Parameter] { get }
+    var learningRate: Float { get set }
+    func step()
+}
+
+/// SGD with (optionally Nesterov) momentum; weight decay as an L2 term added to the gradient.
+public final class SGD: Optimizer {
+    public let parameters: [Parameter]
+    public var learningRate: Float
+    public let momentum: Float
+    public let nesterov: Bool
+    public let weightDecay: Float
+    private let velocity: [FloatBuffer]
+
+    public init(parameters: [Parameter], learningRate: Float = 0.01, momentum: Float = 0.9, nesterov: Bool = false,
+                weightDecay: Float = 0) {
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.weightDecay = weightDecay
+        velocity = parameters.map { FloatBuffer(count: $0.count) }
+    }
+
+    public func step() {
+        for (parameter, v) in zip(parameters, velocity) {
+            let decay = parameter.decays ? weightDecay : 0
+            let (w, g) = (parameter.value.pointer, parameter.gradient.pointer)
+            for i in 0..<w.count {
+                let gradient = g[i] + decay * w[i]
+                v[i] = momentum * v[i] + gradient
+                w[i] -= learningRate * (nesterov ? gradient + momentum * v[i] : v[i])
+            }
+        }
+    }
+}
+
+/// Adam (Kingma & Ba 2015) with bias correction; weight decay decoupled from the gradient as in AdamW
+/// (Loshchilov & Hutter 2019), applied to weights only.
+public final class Adam: Optimizer {
+    public let parameters: [Parameter]
+    public var learningRate: Float
+    public let beta1: Float
+    public let beta2: Float
+    public let epsilon: Float
+    public let weightDecay: Float
+    private let firstMoment: [FloatBuffer]
+    private let secondMoment: [FloatBuffer]
+    private var steps = 0
+    private var beta1Power: Float = 1
+    private var beta2Power: Float = 1
+
+    public init(parameters: [Parameter], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+                epsilon: Float = 1e-8, weightDecay: Float = 0) {
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        firstMoment = parameters.map { FloatBuffer(count: $0.count) }
+        secondMoment = parameters.map { FloatBuffer(count: $0.count) }
+    }
+
+    public func step() {
+        steps += 1
+        beta1Power *= beta1
+        beta2Power *= beta2
+        let stepSize = learningRate / (1 - beta1Power)
+        let correction2 = 1 / (1 - beta2Power)
+        for (index, parameter) in parameters.enumerated() {
+            let (w, g) = (parameter.value.pointer, parameter.gradient.pointer)
+            let (m, v) = (firstMoment[index].pointer, secondMoment[index].pointer)
+            let decay = parameter.decays ? learningRate * weightDecay : 0
+            for i in 0..<w.count {
+                m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+                v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+                w[i] -= stepSize * m[i] / ((v[i] * correction2).squareRoot() + epsilon) + decay * w[i]
+            }
+        }
+    }
+}
+
+/// Scales all gradients together so their global L2 norm is at most `maxNorm`; returns the norm before.
+@discardableResult
+public func clipGradients(_ parameters: [Parameter], maxNorm: Float) -> Float {
+    var squares: Float = 0
+    for parameter in parameters { squares += Reduction.Optimized.sumOfSquares(parameter.gradient.readOnly) }
+    let norm = squares.squareRoot()
+    if norm > maxNorm {
+        let factor = maxNorm / norm
+        for parameter in parameters { Elementwise.Optimized.scale(factor, parameter.gradient.pointer) }
+    }
+    return norm
+}

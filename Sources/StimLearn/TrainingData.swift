@@ -1,0 +1,90 @@
+import StimKernels
+
+/// Examples and their target class distributions (one-hot for hard labels, soft for distillation).
+public struct TrainingData: Sendable {
+    public let exampleShape: [Int]
+    public let classes: Int
+    /// count × exampleShape, example after example.
+    public let inputs: [Float]
+    /// count × classes probabilities.
+    public let targets: [Float]
+
+    public var exampleSize: Int { exampleShape.reduce(1, *) }
+    public var count: Int { targets.count / classes }
+
+    /// Checks sizes and values: finite inputs, targets that are distributions (non-negative, rows sum to 1).
+    public init(exampleShape: [Int], classes: Int, inputs: [Float], targets: [Float]) throws {
+        guard !exampleShape.isEmpty, exampleShape.allSatisfy({ $0 > 0 }), classes > 1 else {
+            throw LearnError.data("need a positive example shape and at least 2 classes")
+        }
+        let size = exampleShape.reduce(1, *)
+        guard !targets.isEmpty, targets.count % classes == 0, inputs.count == targets.count / classes * size else {
+            throw LearnError.data("\(inputs.count) input values and \(targets.count) target values do not make whole examples of \(exampleShape) with \(classes) classes")
+        }
+        if let bad = inputs.firstIndex(where: { !$0.isFinite }) {
+            throw LearnError.data("example \(bad / size) holds a non-finite value (\(inputs[bad]))")
+        }
+        for row in 0..<(targets.count / classes) {
+            let values = targets[(row * classes)..<((row + 1) * classes)]
+            let sum = values.reduce(0, +)
+            guard values.allSatisfy({ $0 >= 0 && $0.isFinite }), abs(sum - 1) < 1e-3 else {
+                throw LearnError.data("targets of example \(row) are not a probability distribution: \(Array(values))")
+            }
+        }
+        self.exampleShape = exampleShape
+        self.classes = classes
+        self.inputs = inputs
+        self.targets = targets
+    }
+
+    /// Hard labels as one-hot targets.
+    public init(exampleShape: [Int], classes: Int, inputs: [Float], labels: [Int]) throws {
+        guard let bad = labels.first(where: { !(0..<classes).contains($0) }) else {
+            var targets = [Float](repeating: 0, count: labels.count * classes)
+            for (row, label) in labels.enumerated() { targets[row * classes + label] = 1 }
+            try self.init(exampleShape: exampleShape, classes: classes, inputs: inputs, targets: targets)
+            return
+        }
+        throw LearnError.data("label \(bad) is not a class index below \(classes)")
+    }
+
+    /// The most probable class of each example.
+    public var labels: [Int] { argmaxRows(targets, classes: classes) }
+
+    public func subset(_ indices: [Int]) -> TrainingData {
+        let size = exampleSize
+        var inputs = [Float](), targets = [Float]()
+        inputs.reserveCapacity(indices.count * size)
+        targets.reserveCapacity(indices.count * classes)
+        for i in indices {
+            inputs.append(contentsOf: self.inputs[(i * size)..<((i + 1) * size)])
+            targets.append(contentsOf: self.targets[(i * classes)..<((i + 1) * classes)])
+        }
+        return TrainingData(unchecked: exampleShape, classes, inputs, targets)
+    }
+
+    /// A random split, the same for the same seed: (training, validation) with `fraction` in validation.
+    /// Use it for stimuli; for recordings split by record instead, or minutes of one night leak across.
+    public func split(validationFraction fraction: Double, seed: UInt64) -> (TrainingData, TrainingData) {
+        var order = Array(0..<count)
+        var generator = Xoshiro256StarStar(seed: seed)
+        shuffle(&order, using: &generator)
+        let validation = min(max(Int((Double(count) * fraction).rounded()), 1), count - 1)
+        return (subset(Array(order[validation...])), subset(Array(order[..<validation])))
+    }
+
+    private init(unchecked shape: [Int], _ classes: Int, _ inputs: [Float], _ targets: [Float]) {
+        exampleShape = shape
+        self.classes = classes
+        self.inputs = inputs
+        self.targets = targets
+    }
+}
+
+/// Fisher–Yates with the project's generator, so a seed fixes the order on every platform.
+func shuffle(_ values: inout [Int], using generator: inout Xoshiro256StarStar) {
+    guard values.count > 1 else { return }
+    for i in stride(from: values.count - 1, to: 0, by: -1) {
+        values.swapAt(i, generator.nextInt(in: 0...i))
+    }
+}

@@ -15,14 +15,13 @@ public enum Requantize {
                      "Requantize: count is not a multiple of channels · innerCount")
         precondition(multipliers.count == channels && (bias?.count ?? channels) == channels, "Requantize: per-channel sizes")
         precondition(output.count == accumulators.count && lower <= upper, "Requantize: output size or clamp range")
-        let low = Int64(lower), high = Int64(upper), zero = Int64(outputZeroPoint)
+        let stage = Int8Output(zeroPoint: outputZeroPoint, lower: lower, upper: upper)
         var e = 0
         while e < accumulators.count {
             for c in 0..<channels {
                 let m = multipliers[c], b = bias?[c] ?? 0
                 for _ in 0..<innerCount {
-                    let scaled = FixedPoint.multiplyByQuantizedMultiplier(accumulators[e] &+ b, m)
-                    output[e] = Int8(truncatingIfNeeded: min(max(Int64(scaled) + zero, low), high))
+                    output[e] = stage.requantize(accumulators[e] &+ b, m)
                     e += 1
                 }
             }

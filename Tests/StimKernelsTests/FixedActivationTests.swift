@@ -2,39 +2,45 @@ import Testing
 @testable import StimKernels
 
 @Suite struct FixedActivationTests {
-    static func relu<T: FixedWidthInteger & SignedInteger & SIMDScalar>(optimized: Bool, _ x: [T], zeroPoint: T, upper: T = .max) -> [T] {
+    typealias ReLU<T> = @Sendable (UnsafeMutableBufferPointer<T>, T, T) -> Void
+    typealias Argmax<T> = @Sendable (UnsafeBufferPointer<T>, Int, UnsafeMutableBufferPointer<Int>) -> Void
+
+    static func relu<T>(_ x: [T], zeroPoint: T, upper: T, _ kernel: ReLU<T>) -> [T] {
         var y = x
-        y.withUnsafeMutableBufferPointer {
-            if optimized { IntegerReLU.optimized($0, zeroPoint: zeroPoint, upper: upper) } else { IntegerReLU.reference($0, zeroPoint: zeroPoint, upper: upper) }
-        }
+        y.withUnsafeMutableBufferPointer { kernel($0, zeroPoint, upper) }
         return y
     }
 
-    static func argmax<T: FixedWidthInteger & SignedInteger & SIMDScalar>(optimized: Bool, _ x: [T], classes: Int) -> [Int] {
+    static func argmax<T>(_ x: [T], classes: Int, _ kernel: Argmax<T>) -> [Int] {
         var y = [Int](repeating: -1, count: x.count / classes)
-        x.withUnsafeBufferPointer { x in
-            y.withUnsafeMutableBufferPointer {
-                if optimized { IntegerArgmax.optimized(x, classes: classes, into: $0) } else { IntegerArgmax.reference(x, classes: classes, into: $0) }
-            }
-        }
+        x.withUnsafeBufferPointer { x in y.withUnsafeMutableBufferPointer { kernel(x, classes, $0) } }
         return y
     }
+
+    static let relu8: [ReLU<Int8>] = [{ IntegerReLU.reference($0, zeroPoint: $1, upper: $2) }, { IntegerReLU.optimized($0, zeroPoint: $1, upper: $2) }]
+    static let relu16: [ReLU<Int16>] = [{ IntegerReLU.reference($0, zeroPoint: $1, upper: $2) }, { IntegerReLU.optimized($0, zeroPoint: $1, upper: $2) }]
+    static let argmax8: [Argmax<Int8>] = [{ IntegerArgmax.reference($0, classes: $1, into: $2) }, { IntegerArgmax.optimized($0, classes: $1, into: $2) }]
+    static let argmax16: [Argmax<Int16>] = [{ IntegerArgmax.reference($0, classes: $1, into: $2) }, { IntegerArgmax.optimized($0, classes: $1, into: $2) }]
 
     // By hand: zero point 2 and upper bound 8 clamp [−5, 0, 3, 10, 127] to [2, 2, 3, 8, 8].
     @Test func reluHandComputed() {
-        for optimized in [false, true] {
-            #expect(Self.relu(optimized: optimized, [-5, 0, 3, 10, 127] as [Int8], zeroPoint: 2, upper: 8) == [2, 2, 3, 8, 8])
-            #expect(Self.relu(optimized: optimized, [Int16.min, -1, 0, .max], zeroPoint: 0) == [0, 0, 0, .max])
-            #expect(Self.relu(optimized: optimized, [Int8.min, .max], zeroPoint: .min) == [.min, .max])
+        for kernel in Self.relu8 {
+            #expect(Self.relu([-5, 0, 3, 10, 127], zeroPoint: 2, upper: 8, kernel) == [2, 2, 3, 8, 8])
+            #expect(Self.relu([.min, .max], zeroPoint: .min, upper: .max, kernel) == [.min, .max])
+        }
+        for kernel in Self.relu16 {
+            #expect(Self.relu([.min, -1, 0, .max], zeroPoint: 0, upper: .max, kernel) == [0, 0, 0, .max])
         }
     }
 
     // By hand: the first of equal maxima wins; a row of the lowest score picks class 0.
     @Test func argmaxHandComputed() {
-        for optimized in [false, true] {
-            #expect(Self.argmax(optimized: optimized, [1, 5, 5, 2, -3, -3, -4, -128] as [Int8], classes: 4) == [1, 0])
-            #expect(Self.argmax(optimized: optimized, [Int16](repeating: .min, count: 40), classes: 20) == [0, 0])
-            #expect(Self.argmax(optimized: optimized, [Int16](repeating: .min, count: 39) + [.max], classes: 20) == [0, 19])
+        for kernel in Self.argmax8 {
+            #expect(Self.argmax([1, 5, 5, 2, -3, -3, -4, -128], classes: 4, kernel) == [1, 0])
+        }
+        for kernel in Self.argmax16 {
+            #expect(Self.argmax([Int16](repeating: .min, count: 40), classes: 20, kernel) == [0, 0])
+            #expect(Self.argmax([Int16](repeating: .min, count: 39) + [.max], classes: 20, kernel) == [0, 19])
         }
     }
 
@@ -44,15 +50,18 @@ import Testing
             let count = rng.nextInt(in: 0...70)
             let x8 = FixedRandom.int8s(count, &rng), x16 = FixedLayers.int16s(count, &rng)
             let zero = Int8(rng.nextInt(in: -128...127)), upper = Int8(rng.nextInt(in: Int(zero)...127))
-            #expect(Self.relu(optimized: true, x8, zeroPoint: zero, upper: upper) == Self.relu(optimized: false, x8, zeroPoint: zero, upper: upper))
-            #expect(Self.relu(optimized: true, x16, zeroPoint: 0) == Self.relu(optimized: false, x16, zeroPoint: 0))
+            #expect(Self.relu(x8, zeroPoint: zero, upper: upper, Self.relu8[1]) == Self.relu(x8, zeroPoint: zero, upper: upper, Self.relu8[0]))
+            #expect(Self.relu(x16, zeroPoint: 0, upper: 3000, Self.relu16[1]) == Self.relu(x16, zeroPoint: 0, upper: 3000, Self.relu16[0]))
 
             let classes = rng.nextInt(in: 1...40), rows = rng.nextInt(in: 1...4)
             // Few distinct scores half the time, so ties are common.
             let scores = (0..<rows * classes).map { _ in trial % 2 == 0 ? Int8(rng.nextInt(in: -2...2)) : Int8(truncatingIfNeeded: rng.next()) }
-            #expect(Self.argmax(optimized: true, scores, classes: classes) == Self.argmax(optimized: false, scores, classes: classes))
+            let expected = Self.argmax(scores, classes: classes, Self.argmax8[0])
+            #expect(Self.argmax(scores, classes: classes, Self.argmax8[1]) == expected)
+            // Scaling keeps the order, so int16 scores pick the same classes.
             let scores16 = scores.map { Int16($0) * 250 }
-            #expect(Self.argmax(optimized: true, scores16, classes: classes) == Self.argmax(optimized: false, scores, classes: classes))
+            #expect(Self.argmax(scores16, classes: classes, Self.argmax16[0]) == expected)
+            #expect(Self.argmax(scores16, classes: classes, Self.argmax16[1]) == expected)
         }
     }
 }

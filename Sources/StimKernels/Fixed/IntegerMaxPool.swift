@@ -1,19 +1,28 @@
 /// Max pooling of int8 or int16 NCHW tensors (`PoolShape`; 1-D over NCW is `PoolShape.oneDimensional`).
 /// Input and output share one quantization, so the max of the quantized values is the quantized max.
-/// Padding never wins; the result is clamped to [lower, upper] (a fused activation).
+/// Padding never wins; the result is clamped to [lower, upper] (a fused activation). The kernels are
+/// inlinable so that callers in other modules get them specialized to Int8 or Int16.
 public enum IntegerMaxPool {
+    @inlinable
     public static func reference<T: FixedWidthInteger & SignedInteger>(
-        _ input: UnsafeBufferPointer<T>, into output: UnsafeMutableBufferPointer<T>, shape: PoolShape,
+        _ input: UnsafeBufferPointer<T>, into output: UnsafeMutableBufferPointer<T>, shape s: PoolShape,
         lower: T = .min, upper: T = .max
     ) {
-        shape.check(input: input.count, output: output.count)
-        precondition(lower <= upper, "max pool: clamp range")
-        shape.forEachWindow { o, rows, columns, base in
-            var best = T.min
-            for y in rows {
-                for x in columns { best = max(best, input[base + y * shape.inWidth + x]) }
+        check(s, input.count, output.count, lower <= upper)
+        let (outH, outW) = (s.outHeight, s.outWidth)
+        for plane in 0..<(s.batch * s.channels) {
+            let base = plane * s.inHeight * s.inWidth
+            for y in 0..<outH {
+                let top = y * s.strideHeight - s.paddingHeight
+                for x in 0..<outW {
+                    let left = x * s.strideWidth - s.paddingWidth
+                    var best = T.min
+                    for iy in max(top, 0)..<min(top + s.kernelHeight, s.inHeight) {
+                        for ix in max(left, 0)..<min(left + s.kernelWidth, s.inWidth) { best = max(best, input[base + iy * s.inWidth + ix]) }
+                    }
+                    output[(plane * outH + y) * outW + x] = min(max(best, lower), upper)
+                }
             }
-            output[o] = min(max(best, lower), upper)
         }
     }
 
@@ -24,12 +33,12 @@ public enum IntegerMaxPool {
 
     /// Same bits, separably: the max over each row's window columns into `scratch`, then over the window
     /// rows of that, so a kh × kw window costs kh + kw comparisons instead of kh · kw.
+    @inlinable
     public static func optimized<T: FixedWidthInteger & SignedInteger>(
         _ input: UnsafeBufferPointer<T>, into output: UnsafeMutableBufferPointer<T>, shape s: PoolShape,
         lower: T = .min, upper: T = .max, scratch: UnsafeMutableBufferPointer<T>
     ) {
-        s.check(input: input.count, output: output.count)
-        precondition(lower <= upper, "max pool: clamp range")
+        check(s, input.count, output.count, lower <= upper)
         precondition(scratch.count >= scratchCount(s), "max pool: scratch needs scratchCount(shape) elements")
         let (outH, outW) = (s.outHeight, s.outWidth)
         for plane in 0..<(s.batch * s.channels) {
@@ -54,5 +63,11 @@ public enum IntegerMaxPool {
                 }
             }
         }
+    }
+
+    @usableFromInline
+    static func check(_ s: PoolShape, _ input: Int, _ output: Int, _ ordered: Bool) {
+        precondition(s.isValid && input == s.inputCount && output == s.outputCount, "max pool: buffers do not match the shape")
+        precondition(ordered, "max pool: clamp range")
     }
 }

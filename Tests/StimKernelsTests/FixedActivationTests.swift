@@ -33,6 +33,16 @@ import Testing
         }
     }
 
+    /// ReLU at the zero point is real max(x, 0) exactly, for every int8 value and zero point.
+    @Test func reluIsFloatReLU() throws {
+        let all = (-128...127).map { Int8($0) }
+        for (lower, upper) in [(Float(-1), Float(3)), (-0.2, 5), (0.5, 2)] {
+            let q = try AffineQuantization(lower: lower, upper: upper)
+            let y = Self.relu(all, zeroPoint: Int8(q.zeroPoint), upper: .max, Self.relu8[1])
+            #expect(y.map(q.dequantize) == all.map { max(q.dequantize($0), 0) })
+        }
+    }
+
     // By hand: the first of equal maxima wins; a row of the lowest score picks class 0.
     @Test func argmaxHandComputed() {
         for kernel in Self.argmax8 {

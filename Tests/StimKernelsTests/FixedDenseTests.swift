@@ -80,4 +80,23 @@ import Testing
             #expect(abs(Double(outQ.dequantize(y[e])) - reference[e]) <= Double(outQ.scale) * 1.0001, "element \(e)")
         }
     }
+
+    /// The 16x8 dense layer against Double on the dequantized operands: within one int16 output step.
+    @Test func int16MatchesFloatWithinOneStep() throws {
+        var rng = Xoshiro256StarStar(seed: 43)
+        let batch = 5, inputs = 70, outputs = 6, inScale = 2.0 / 32767
+        let s = ConvolutionShape(batch: batch, inChannels: inputs, outChannels: outputs, inHeight: 1, inWidth: 1, kernelHeight: 1, kernelWidth: 1)
+        let xq = (0..<batch * inputs).map { _ in Int16(roundHalfAwayFromZero(rng.nextDouble(in: -2..<2) / inScale, within: -32767...32767)) }
+        let (wq, wScales) = FixedLayers.weights(s, &rng)
+        let accScales = wScales.map { inScale * Double($0) }
+        let biasQ = accScales.map { Int64(roundHalfAwayFromZero(rng.nextDouble(in: -1..<1) / $0, within: -(1 << 40)...(1 << 40))) }
+        let reference = FixedLayers.convolution(xq.map { Double($0) * inScale }, wq.indices.map { Double(wq[$0]) * Double(wScales[$0 / inputs]) },
+                                                (0..<outputs).map { Double(biasQ[$0]) * accScales[$0] }, s).map { max($0, 0) }
+        let outScale = reference.max()! / 32767
+        let m = try accScales.map { a throws(QuantizationError) in try QuantizedMultiplier(a / outScale) }
+        let y = FixedLayers.int16Dense(optimized: true, xq, wq, biasQ, m, .relu, batch: batch, inputs: inputs, outputs: outputs)
+        for e in y.indices {
+            #expect(abs(Double(y[e]) * outScale - reference[e]) <= outScale * 1.0001, "element \(e)")
+        }
+    }
 }

@@ -117,7 +117,7 @@ import Testing
         }
     }
 
-    /// The mean of the dequantized window, requantized with the same parameters, is within half a step of
+    /// The mean of the dequantized window (or whole plane), requantized with the same parameters, is within half a step of
     /// the integer mean (the max is exact).
     @Test func matchesFloatWithinHalfAStep() throws {
         var rng = Xoshiro256StarStar(seed: 62)
@@ -133,6 +133,12 @@ import Testing
                 #expect(abs(Double(q.dequantize(average[o])) - mean) <= Double(q.scale) * 0.5001, "\(s) output \(o)")
                 #expect(Double(q.dequantize(maximum[o])) == values.max()!)
                 o += 1
+            }
+            let size = s.inHeight * s.inWidth
+            let global = Self.globalAverage(optimized: true, x, size: size)
+            for plane in global.indices {
+                let mean = (0..<size).reduce(0.0) { $0 + Double(q.dequantize(x[plane * size + $1])) } / Double(size)
+                #expect(abs(Double(q.dequantize(global[plane])) - mean) <= Double(q.scale) * 0.5001, "\(s) plane \(plane)")
             }
         }
     }

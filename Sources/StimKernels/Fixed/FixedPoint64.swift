@@ -4,6 +4,7 @@ extension FixedPoint {
     /// 15 bits, which costs up to one output step at int16 scale.
     @inlinable
     public static func multiplyByQuantizedMultiplier(_ x: Int64, _ m: QuantizedMultiplier) -> Int32 {
+        precondition(m.shift >= -31 && m.shift <= 30, "QuantizedMultiplier shift outside -31...30")
         // x · multiplier · 2^(shift − 31): a right shift by 31 − shift, in 1...62.
         let shift = UInt64(31 - m.shift)
         let product = x.multipliedFullWidth(by: Int64(m.multiplier))

@@ -115,6 +115,12 @@ public final class Sequential {
         return inputGradient ? gradients[0].prefix(batch * inputCount).readOnly : nil
     }
 
+    /// activation(0) is the last forward pass's input, activation(i) the output of layer i (1-based).
+    public func activation(_ index: Int, batch: Int) -> UnsafeBufferPointer<Float> {
+        let count = index == 0 ? inputCount : layers[index - 1].outputCount
+        return activations[index].prefix(batch * count).readOnly
+    }
+
     /// Outputs for any number of examples, `batchSize` at a time, in inference mode.
     public func predict(_ inputs: [Float], batchSize: Int = 256) -> [Float] {
         precondition(inputs.count % inputCount == 0, "predict needs whole examples of \(inputShape)")

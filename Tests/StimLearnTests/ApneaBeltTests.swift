@@ -33,7 +33,7 @@ struct ApneaBeltTests {
 
     @Test func leaveOneRecordOut() throws {
         let data = try Self.windows()
-        var pooled = ConfusionMatrix(classes: 2)
+        var pooled = ConfusionMatrix(classes: 2), pooledInt8 = ConfusionMatrix(classes: 2)
         for held in Self.records {
             let training = Self.records.filter { $0 != held }.map { data[$0]! }
             let merged = try TrainingData(exampleShape: [2, 60], classes: 2, inputs: training.flatMap(\.inputs),
@@ -46,10 +46,18 @@ struct ApneaBeltTests {
             let test = data[held]!
             let matrix = ConfusionMatrix(truth: test.labels, predicted: argmaxRows(network.predict(test.inputs), classes: 2),
                                          classes: 2)
-            print("LORO \(held): accuracy \(matrix.accuracy) kappa \(matrix.kappa) n \(matrix.total)")
+            // int8: calibrated on every 8th training window.
+            let calibration = merged.subset(Array(stride(from: 0, to: merged.count, by: 8))).inputs
+            let quantized = try QuantizedNetwork(neuralNet: Quantizer.quantize(network, calibration: calibration),
+                                                 inputShape: [2, 60])
+            let int8 = ConfusionMatrix(truth: test.labels, predicted: argmaxRows(try quantized.predict(test.inputs), classes: 2),
+                                       classes: 2)
+            print("LORO \(held): accuracy \(matrix.accuracy) kappa \(matrix.kappa) int8 \(int8.accuracy) n \(matrix.total)")
             pooled.add(matrix)
+            pooledInt8.add(int8)
         }
-        print("LORO pooled: accuracy \(pooled.accuracy) kappa \(pooled.kappa)")
+        print("LORO pooled: accuracy \(pooled.accuracy) kappa \(pooled.kappa); int8 accuracy \(pooledInt8.accuracy) kappa \(pooledInt8.kappa)")
+        #expect(abs(pooled.accuracy - pooledInt8.accuracy) <= 0.005)
         // scikit-learn's RBF SVC on the same windows: about 0.91 accuracy, κ 0.82 (bench/learn/svc_baseline.py).
         #expect(pooled.accuracy >= 0.91)
         #expect(pooled.kappa >= 0.82)

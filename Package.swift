@@ -36,7 +36,7 @@ let package = Package(
         .executableTarget(
             name: "stim",
             dependencies: [
-                "StimFormats", "StimSignals",
+                "StimFormats", "StimSignals", "StimLearn",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,6 +50,6 @@ let package = Package(
         .testTarget(name: "StimFormatsTests", dependencies: ["StimFormats", "StimTestSupport"]),
         .testTarget(name: "StimSignalsTests", dependencies: ["StimSignals", "StimTestSupport"]),
         .testTarget(name: "StimLearnTests", dependencies: ["StimLearn", "StimSignals", "StimTestSupport"]),
-        .testTarget(name: "StimCLITests", dependencies: ["stim", "StimFormats", "StimSignals", "StimTestSupport"]),
+        .testTarget(name: "StimCLITests", dependencies: ["stim", "StimFormats", "StimLearn", "StimSignals", "StimTestSupport"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import StimFormats
+import StimLearn
 
 /// What `stim inspect` says of a student model (text or JSON).
 struct ModelInfo: Encodable {
@@ -18,6 +19,10 @@ struct ModelInfo: Encodable {
     var producer: String
     var type: String
     var parameters: Int
+    /// Bytes of working memory one inference needs (the integer path's arena, or float32 buffers).
+    var inferenceBytes: Int?
+    /// Why the engine cannot run this model, when it cannot.
+    var unsupported: String?
     var layers: [LayerInfo]
 
     init(_ model: StudentModel, file: String) {
@@ -31,6 +36,16 @@ struct ModelInfo: Encodable {
         case .net(let net):
             type = net.inputQuantization == nil ? "neural network (float32)" : "neural network (integer path)"
             layers = net.layers.map(Self.describe)
+            let shape = [model.input.channels.count, model.input.samplesPerWindow]
+            do {
+                if net.inputQuantization == nil {
+                    inferenceBytes = 4 * (try Sequential(neuralNet: net, inputShape: shape)).workingSetCount(batch: 1)
+                } else {
+                    inferenceBytes = try QuantizedNetwork(neuralNet: net, inputShape: shape).arenaBytes
+                }
+            } catch {
+                unsupported = "\(error)"
+            }
         case .svm(let svm):
             let kernel: String
             switch svm.kernel.kind {
@@ -76,6 +91,8 @@ struct ModelInfo: Encodable {
         var rows: [(String, String)] = [("task", task), ("classes", classes.joined(separator: ", "))]
         rows += input.rows()
         rows += [("model", type), ("parameters", "\(parameters)")]
+        if let inferenceBytes { rows.append(("inference memory", "\(inferenceBytes) bytes")) }
+        if let unsupported { rows.append(("cannot run", unsupported)) }
         if !producer.isEmpty { rows.append(("producer", producer)) }
         Output.table(rows)
         for layer in layers {

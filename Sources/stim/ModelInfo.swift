@@ -25,6 +25,11 @@ struct ModelInfo: Encodable {
     var unsupported: String?
     var layers: [LayerInfo]
 
+    enum CodingKeys: String, CodingKey {
+        case kind, file, task, classes, input, producer, type, parameters, unsupported, layers
+        case inferenceBytes = "inference_bytes"
+    }
+
     init(_ model: StudentModel, file: String) {
         self.file = file
         task = model.task

@@ -29,7 +29,7 @@ import Testing
             // 2·16·7 + 16 + 16·32·5 + 32 + 32·32·3 + 32 + 32·2 + 2
             #expect(info["parameters"] as? Int == 6002)
             #expect(network.parameterCount == 6002)
-            let bytes = try #require(info["inferenceBytes"] as? Int)
+            let bytes = try #require(info["inference_bytes"] as? Int)
             if name == "int8" {
                 #expect(bytes == (try QuantizedNetwork(neuralNet: quantizedNet, inputShape: [2, 60])).arenaBytes)
                 #expect(bytes == 3840)
@@ -39,5 +39,34 @@ import Testing
                 #expect(bytes == 4 * network.workingSetCount(batch: 1))
             }
         }
+    }
+
+    /// Simulate → windows → train (int8) → inspect, and a damaged dataset refused with its name.
+    @Test func trainWritesAStudent() throws {
+        let dir = try StimBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try StimBinary.run(["simulate", "--out", dir, "--persons", "2", "--hours", "2", "--rate", "1"]).status == 0)
+        let records = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".hea") }.map { "\(dir)/\($0)" }
+        _ = try StimBinary.json(["windows"] + records + ["--rate", "1", "--out", "\(dir)/w.stim"])
+        let report = try StimBinary.json(["train", "\(dir)/w.stim", "--out", "\(dir)/m.stimm", "--epochs", "4", "--int8"])
+        #expect(report["examples"] as? Int == 216 && report["validation_examples"] as? Int == 24)
+        #expect(report["parameters"] as? Int == 6002 && report["int8"] as? Bool == true)
+        let accuracy = try #require(report["validation_accuracy"] as? Double)
+        #expect((0...1).contains(accuracy))
+        let model = try ModelFile.read(path: "\(dir)/m.stimm")
+        guard case .net(let net) = model.body else { Issue.record("not a network"); return }
+        #expect(net.inputQuantization != nil)
+        // The same seed gives the same model, byte for byte.
+        _ = try StimBinary.json(["train", "\(dir)/w.stim", "--out", "\(dir)/again.stimm", "--epochs", "4", "--int8"])
+        #expect(FileManager.default.contents(atPath: "\(dir)/m.stimm") == FileManager.default.contents(atPath: "\(dir)/again.stimm"))
+
+        var bytes = try #require(FileManager.default.contents(atPath: "\(dir)/w.stim"))
+        bytes.removeLast(100)
+        try bytes.write(to: URL(fileURLWithPath: "\(dir)/cut.stim"))
+        let cut = try StimBinary.run(["train", "\(dir)/cut.stim", "--out", "\(dir)/x.stimm"])
+        #expect(cut.status != 0 && cut.stderr.contains("cut.stim"))
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/x.stimm"))
+        let flags = try StimBinary.run(["train", "\(dir)/w.stim", "--out", "\(dir)/x.stimm", "--epochs", "0"])
+        #expect(flags.status != 0 && flags.stderr.contains("--epochs must be at least 1"))
     }
 }

@@ -1,0 +1,176 @@
+import ArgumentParser
+import Foundation
+import StimFormats
+import StimLearn
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a student network on a dataset (stimuli or windows) and write it as a model file.",
+        discussion: """
+            The student learns the dataset's labels as probabilities (a teacher's soft labels, or one-hot for \
+            windows). A random --validation share of the examples is held out to keep the best epoch and to stop \
+            early; for windows of real recordings, evaluate on other records, not on these. --int8 quantizes the \
+            student (calibrated on the training examples) so it runs on the integer path.
+            """
+    )
+
+    enum Architecture: String, ExpressibleByArgument, CaseIterable {
+        case cnn, mlp
+    }
+
+    @Argument(help: "Dataset file (.stim).")
+    var dataset: String
+
+    @Option(help: "Model file to write (.stimm).")
+    var out: String
+
+    @Option(help: "Student architecture: cnn (three 1-D convolutions) or mlp (two hidden layers).")
+    var architecture: Architecture = .cnn
+
+    @Option(help: "Passes over the training examples.")
+    var epochs = 30
+
+    @Option(help: "Examples per step.")
+    var batchSize = 64
+
+    @Option(help: "Adam's learning rate (cosine-annealed to 5% of it).")
+    var learningRate: Float = 1e-3
+
+    @Option(help: "Share of examples held out for validation (0 for none).")
+    var validation = 0.1
+
+    @Option(help: "Stop after this many epochs without a better validation loss (0: never).")
+    var patience = 8
+
+    @Option(help: "Seed of initialization and shuffling: the same seed gives the same model.")
+    var seed: UInt64 = 0
+
+    @Flag(help: "Quantize to int8 for the integer path.")
+    var int8 = false
+
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    func validate() throws {
+        guard epochs > 0 else { throw ValidationError("--epochs must be at least 1") }
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
+        guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be positive") }
+        guard (0..<0.9).contains(validation) else { throw ValidationError("--validation must be in [0, 0.9)") }
+        guard patience >= 0 else { throw ValidationError("--patience must be 0 or more epochs") }
+    }
+
+    func run() throws {
+        let reader = try DatasetReader(path: dataset)
+        let header = reader.header
+        let shape = [header.input.channels.count, header.input.samplesPerWindow]
+        var inputs: [Float] = [], targets: [Float] = []
+        for index in 0..<reader.chunkCount {
+            let chunk = try reader.chunk(at: index)
+            inputs += chunk.realSamples(header.sampleEncoding, samplesPerWindow: header.input.samplesPerWindow)
+            targets += chunk.probabilities()
+        }
+        let all = try TrainingData(exampleShape: shape, classes: header.classNames.count, inputs: inputs, targets: targets)
+        let (training, held) = validation > 0 && all.count >= 10
+            ? all.split(validationFraction: validation, seed: seed) : (all, nil)
+        let network = try Sequential(inputShape: shape, layers: layers(classes: all.classes), seed: seed)
+
+        var options = TrainingOptions()
+        options.epochs = epochs
+        options.batchSize = batchSize
+        options.optimizer = .adam(learningRate: learningRate)
+        options.schedule = .cosine(floor: 0.05)
+        options.patience = held != nil && patience > 0 ? patience : nil
+        options.seed = seed
+        let progress = TrainingProgressLine(enabled: !json)
+        Output.status("training a \(architecture.rawValue) of \(network.parameterCount) parameters on \(training.count) examples"
+                      + (held.map { ", validating on \($0.count)" } ?? ""))
+        let result = try Trainer(options: options).train(network, on: training, validation: held, progress: progress.show)
+        progress.finish()
+
+        let body = int8 ? try Quantizer.quantize(network, calibration: training.inputs) : try network.neuralNet()
+        let model = StudentModel(task: header.task, classNames: header.classNames, input: header.input,
+                                 producer: "stim \(Stim.configuration.version)", body: .net(body))
+        try ModelFile.write(model, to: out)
+        let best = result.history[result.bestEpoch]
+        let report = TrainReport(
+            model: out, examples: training.count, validationExamples: held?.count ?? 0, epochs: result.history.count,
+            bestEpoch: result.bestEpoch + 1, stoppedEarly: result.stoppedEarly, trainingLoss: best.trainingLoss,
+            validationLoss: best.validationLoss, validationAccuracy: best.validationAccuracy,
+            parameters: model.parameterCount, int8: int8)
+        if json { try Output.json(report) } else { report.print() }
+    }
+
+    func layers(classes: Int) -> [LayerSpec] {
+        switch architecture {
+        case .cnn:
+            return [
+                .conv1d(filters: 16, kernel: 7, padding: 3), .relu, .maxPool1d(kernel: 2, stride: 2),
+                .conv1d(filters: 32, kernel: 5, padding: 2), .relu, .maxPool1d(kernel: 2, stride: 2),
+                .conv1d(filters: 32, kernel: 3, padding: 1), .relu, .globalAveragePool, .dense(units: classes),
+            ]
+        case .mlp:
+            return [.flatten, .dense(units: 64), .relu, .dense(units: 32), .relu, .dense(units: classes)]
+        }
+    }
+}
+
+struct TrainReport: Encodable {
+    var model: String
+    var examples: Int
+    var validationExamples: Int
+    var epochs: Int
+    var bestEpoch: Int
+    var stoppedEarly: Bool
+    var trainingLoss: Float
+    var validationLoss: Float?
+    var validationAccuracy: Double?
+    var parameters: Int
+    var int8: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case model, examples, epochs, parameters, int8
+        case validationExamples = "validation_examples", bestEpoch = "best_epoch", stoppedEarly = "stopped_early"
+        case trainingLoss = "training_loss", validationLoss = "validation_loss", validationAccuracy = "validation_accuracy"
+    }
+
+    func print() {
+        var rows = [("model", "\(model) (\(int8 ? "int8, integer path" : "float32"))"), ("parameters", "\(parameters)"),
+                    ("epochs", "\(epochs)" + (stoppedEarly ? " (stopped early)" : "")), ("best epoch", "\(bestEpoch)"),
+                    ("training loss", String(format: "%.4f", trainingLoss))]
+        if let validationLoss, let validationAccuracy {
+            rows.append(("validation", String(format: "loss %.4f, accuracy %.3f", validationLoss, validationAccuracy)))
+        }
+        Output.table(rows)
+    }
+}
+
+/// One line on stderr rewritten each epoch (epoch, loss, validation, time left) when stderr is a terminal;
+/// silent in pipes, logs and tests, where a summary follows anyway.
+final class TrainingProgressLine {
+    let enabled: Bool
+
+    init(enabled: Bool) {
+        self.enabled = enabled && isatty(STDERR_FILENO) == 1
+    }
+
+    func show(_ report: EpochReport) {
+        guard enabled else { return }
+        var line = "epoch \(report.epoch + 1)/\(report.epochs)  loss \(String(format: "%.4f", report.trainingLoss))"
+        if let loss = report.validationLoss, let accuracy = report.validationAccuracy {
+            line += String(format: "  validation loss %.4f accuracy %.3f", loss, accuracy) + (report.isBest ? " *" : "")
+        }
+        line += "  left \(Self.clock(report.remaining))"
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+    }
+
+    func finish() {
+        if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    static func clock(_ d: Duration) -> String {
+        let seconds = Int(d.components.seconds)
+        return seconds >= 3600 ? String(format: "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+            : String(format: "%d:%02d", seconds / 60, seconds % 60)
+    }
+}

@@ -73,7 +73,7 @@ public enum Quantizer {
         calibration.withUnsafeBufferPointer { all in
             var start = 0
             while start < count {
-                let batch = min(256, count - start)
+                let batch = min(64, count - start)
                 network.forward(all.slice(start * size, batch * size), batch: batch)
                 for index in 0...network.layers.count {
                     for value in network.activation(index, batch: batch) {

@@ -59,20 +59,27 @@ public final class Sequential {
         }
     }
 
-    /// Grows the buffers to hold `batch` examples (a no-op once they do).
+    /// Grows the buffers to hold `batch` examples (a no-op once they do). Gradient buffers come with the
+    /// first backward pass, so a network that only infers never holds them.
     public func reserve(batch: Int) {
         guard batch > capacity else { return }
         capacity = batch
         let counts = [inputCount] + layers.map(\.outputCount)
         activations = counts.map { FloatBuffer(count: $0 * batch) }
-        gradients = counts.map { FloatBuffer(count: $0 * batch) }
+        if !gradients.isEmpty { gradients = counts.map { FloatBuffer(count: $0 * batch) } }
         scratch = FloatBuffer(count: layers.map { $0.scratchCount(batch: batch) }.max() ?? 0)
     }
 
-    /// Floats this network holds for a batch: activations, gradients and scratch (4 bytes each).
-    public func workingSetCount(batch: Int) -> Int {
+    /// Floats this network holds for a batch: activations and scratch, and gradients when `training`
+    /// (4 bytes each).
+    public func workingSetCount(batch: Int, training: Bool = false) -> Int {
         let counts = [inputCount] + layers.map(\.outputCount)
-        return 2 * counts.reduce(0, +) * batch + (layers.map { $0.scratchCount(batch: batch) }.max() ?? 0)
+        return (training ? 2 : 1) * counts.reduce(0, +) * batch + (layers.map { $0.scratchCount(batch: batch) }.max() ?? 0)
+    }
+
+    /// Floats held right now in activation, gradient and scratch buffers.
+    var allocatedCount: Int {
+        (activations + gradients).reduce(0) { $0 + $1.count } + scratch.count
     }
 
     /// Outputs (logits, for a classifier) of `batch` examples laid out one after another.
@@ -99,6 +106,7 @@ public final class Sequential {
                          parameterGradients: Bool = true) -> UnsafeBufferPointer<Float>? {
         precondition(batch > 0 && batch <= capacity && outputGradient.count == batch * outputCount,
                      "backward needs the batch of the last forward and batch × \(outputShape) gradients")
+        if gradients.isEmpty { gradients = activations.map { FloatBuffer(count: $0.count) } }
         _ = gradients[layers.count].prefix(outputGradient.count).update(fromContentsOf: outputGradient)
         // Below the first layer with parameters nothing more is needed unless the input gradient is.
         let lowest = inputGradient ? 0 : (layers.firstIndex { !$0.parameters.isEmpty } ?? layers.count)
@@ -122,7 +130,7 @@ public final class Sequential {
     }
 
     /// Outputs for any number of examples, `batchSize` at a time, in inference mode.
-    public func predict(_ inputs: [Float], batchSize: Int = 256) -> [Float] {
+    public func predict(_ inputs: [Float], batchSize: Int = 64) -> [Float] {
         precondition(inputs.count % inputCount == 0, "predict needs whole examples of \(inputShape)")
         let count = inputs.count / inputCount
         var outputs = [Float](repeating: 0, count: count * outputCount)

@@ -99,6 +99,17 @@ import Testing
         #expect(quantized.peakBytes == quantized.arenaBytes)
     }
 
+    /// The float32 figures are what the network allocates: inference holds no gradient buffers.
+    @Test func floatWorkingSetIsWhatIsAllocated() throws {
+        let network = try Sequential(inputShape: [2, 60], layers: Self.teacher, seed: 5)
+        _ = Self.randomInputs(120, seed: 1).withUnsafeBufferPointer { network.forward($0, batch: 1) }
+        #expect(network.allocatedCount == network.workingSetCount(batch: 1))
+        let batch = Self.randomInputs(8 * 120, seed: 2)
+        let logits = batch.withUnsafeBufferPointer { Array(network.forward($0, batch: 8, training: true)) }
+        logits.withUnsafeBufferPointer { network.backward($0, batch: 8) }
+        #expect(network.allocatedCount == network.workingSetCount(batch: 8, training: true))
+    }
+
     /// Tabulated activations (tanh, sigmoid, leaky ReLU) and average pooling on the integer path.
     @Test func tabulatedActivations() throws {
         let network = try Sequential(inputShape: [3, 16], layers: [

@@ -47,17 +47,20 @@ public final class QuantizedNetwork {
     private(set) var peakBytes = 0
 
     public init(neuralNet: NeuralNet, inputShape: [Int]) throws {
+        guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }) else {
+            throw LearnError.unsupported("input shape \(inputShape) has an empty axis")
+        }
         guard let inputStage = neuralNet.inputQuantization else {
             throw LearnError.unsupported("the network is not quantized (no input quantization): run it in float32")
         }
         var shape = inputShape
-        var current = AffineQuantization(scale: inputStage.scale, zeroPoint: inputStage.zeroPoint)
+        var current = try Self.activation(inputStage, "the input")
         let input = current
         var steps: [Step] = []
         for (index, layer) in neuralNet.layers.enumerated() {
             let at = "layer \(index + 1) (\(layer.name))"
             guard let stage = layer.outputQuantization else { throw LearnError.unsupported("\(at) has no output quantization") }
-            let next = AffineQuantization(scale: stage.scale, zeroPoint: stage.zeroPoint)
+            let next = try Self.activation(stage, at)
             let inputCount = shape.reduce(1, *)
             let step: Step
             switch layer.kind {
@@ -68,7 +71,7 @@ public final class QuantizedNetwork {
                 let outputs = d.weight.shape[0]
                 let (weight, bias, multipliers) = try Self.integerParameters(d.weight, d.bias, stage, channels: outputs, at)
                 step = Step(operation: .dense(weight: weight, bias: bias, multipliers: multipliers,
-                                              stage: try Self.outputStage(next, at), inputZeroPoint: current.zeroPoint,
+                                              stage: Int8Output(zeroPoint: next.zeroPoint), inputZeroPoint: current.zeroPoint,
                                               inputs: shape[0], outputs: outputs),
                             inputCount: inputCount, outputCount: outputs, inPlace: false, scratchBytes: 0)
                 shape = [outputs]
@@ -78,7 +81,7 @@ public final class QuantizedNetwork {
                 let (weight, bias, multipliers) = try Self.integerParameters(c.weight, c.bias, stage,
                                                                              channels: geometry.outChannels, at)
                 step = Step(operation: .conv(weight: weight, bias: bias, multipliers: multipliers,
-                                             stage: try Self.outputStage(next, at), inputZeroPoint: current.zeroPoint,
+                                             stage: Int8Output(zeroPoint: next.zeroPoint), inputZeroPoint: current.zeroPoint,
                                              shape: geometry),
                             inputCount: inputCount, outputCount: geometry.outputCount, inPlace: false,
                             scratchBytes: Int8Convolution.scratchCount(geometry))
@@ -237,9 +240,17 @@ public final class QuantizedNetwork {
         return UnsafeBufferPointer(start: buffers[from], count: classes)
     }
 
+    /// An int8 activation quantization: positive finite scale, zero point inside int8.
+    static func activation(_ stage: ActivationQuantization, _ at: String) throws -> AffineQuantization {
+        guard stage.scale > 0, stage.scale.isFinite, (-128...127).contains(stage.zeroPoint) else {
+            throw LearnError.unsupported("\(at): activation scale \(stage.scale) or zero point \(stage.zeroPoint) is not int8")
+        }
+        return AffineQuantization(scale: stage.scale, zeroPoint: stage.zeroPoint)
+    }
+
     static func integerParameters(_ weight: Tensor, _ bias: Tensor?, _ stage: ActivationQuantization, channels: Int,
                                   _ at: String) throws -> ([Int8], [Int32], [QuantizedMultiplier]) {
-        guard weight.dtype == .int8, let w = weight.integers else {
+        guard weight.dtype == .int8, let w = weight.integers, w.count == weight.elementCount else {
             throw LearnError.unsupported("\(at): weights are \(weight.dtype), the integer path needs int8")
         }
         let b: [Int32]
@@ -257,13 +268,6 @@ public final class QuantizedNetwork {
         }
         let multipliers = zip(stage.multiplier, stage.shift).map { QuantizedMultiplier(multiplier: $0, shift: $1) }
         return (w.map { Int8(truncatingIfNeeded: $0) }, b, multipliers)
-    }
-
-    static func outputStage(_ q: AffineQuantization, _ at: String) throws -> Int8Output {
-        guard (-128...127).contains(q.zeroPoint), q.scale > 0, q.scale.isFinite else {
-            throw LearnError.unsupported("\(at): output zero point \(q.zeroPoint) or scale \(q.scale) out of range")
-        }
-        return Int8Output(zeroPoint: q.zeroPoint)
     }
 
     static func convolutionShape(_ c: Conv, input shape: [Int], _ at: String) throws -> ConvolutionShape {

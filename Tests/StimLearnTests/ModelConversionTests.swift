@@ -134,6 +134,21 @@ import Testing
         #expect(throws: LearnError.self) { _ = try window.withUnsafeBufferPointer { try quantized.classify($0) } }
         #expect(throws: LearnError.self) { _ = try [Float](repeating: 0, count: 60).withUnsafeBufferPointer { try quantized.classify($0) } }
         #expect(throws: LearnError.self) { try Quantizer.quantize(network, calibration: [1, 2, 3]) }
+        // Damaged quantization parameters are refused, not trusted.
+        let good = try Quantizer.quantize(network, calibration: Self.randomInputs(1200, seed: 1))
+        var badZero = good
+        badZero.layers[0].outputQuantization?.zeroPoint = 500
+        #expect(throws: LearnError.self) { try QuantizedNetwork(neuralNet: badZero, inputShape: [2, 60]) }
+        var badWeights = good
+        if case .conv1d(var c) = badWeights.layers[0].kind {
+            c.weight.data.removeLast(3)
+            badWeights.layers[0].kind = .conv1d(c)
+        }
+        #expect(throws: LearnError.self) { try QuantizedNetwork(neuralNet: badWeights, inputShape: [2, 60]) }
+        var badShift = good
+        badShift.layers[3].outputQuantization?.shift[0] = 40
+        #expect(throws: LearnError.self) { try QuantizedNetwork(neuralNet: badShift, inputShape: [2, 60]) }
+        #expect(throws: LearnError.self) { try QuantizedNetwork(neuralNet: good, inputShape: [2, 0]) }
         // A quantized model cannot be loaded as a float network.
         #expect(throws: LearnError.self) {
             try Sequential(neuralNet: Quantizer.quantize(network, calibration: Self.randomInputs(1200, seed: 1)), inputShape: [2, 60])

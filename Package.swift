@@ -41,7 +41,7 @@ let package = Package(
             ]
         ),
         // libFuzzer entry point for the dataset and model readers (README: "Fuzzing").
-        .executableTarget(name: "StimFuzz", dependencies: ["StimFormats", "StimKernels"]),
+        .executableTarget(name: "StimFuzz", dependencies: ["StimFormats", "StimKernels", "StimLearn"]),
         // The formats benchmark against numpy (bench/README.md; run it with bench/run).
         .executableTarget(name: "StimBench", dependencies: ["StimFormats"], path: "bench/StimBench"),
         // Test helpers shared by the test targets: repository root, ../shared/data lookup.

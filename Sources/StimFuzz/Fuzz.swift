@@ -1,5 +1,6 @@
-// libFuzzer target for the stim dataset and model readers: whatever the bytes, a reader returns a value or a
-// FormatError; it never crashes, hangs or allocates by an unchecked length.
+// libFuzzer target for the stim dataset and model readers and the engine that runs models: whatever the
+// bytes, a reader returns a value or a FormatError, and a model either runs or is refused with a LearnError;
+// nothing crashes, hangs or allocates by an unchecked length.
 //
 // Build and run (Linux, from the repository root; README.md, "Fuzzing"):
 //   swift build -c release --product StimFuzz --scratch-path .build-fuzz \
@@ -9,6 +10,7 @@
 // through the readers and prints what they said.
 import StimFormats
 import StimKernels
+import StimLearn
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -60,10 +62,30 @@ func readAll(_ bytes: [UInt8], name: String) -> [String] {
     do {
         let model = try ModelFile.read(bytes: bytes, name: name)
         said.append("model: \(model.parameterCount) parameters")
+        if case .net(let net) = model.body {
+            said.append("engine: " + run(net, inputShape: [model.input.channels.count, model.input.samplesPerWindow]))
+        }
     } catch {
         said.append("model: \(error)")
     }
     return said
+}
+
+/// Builds the network the engine would run and classifies one all-zero window with it.
+func run(_ net: NeuralNet, inputShape: [Int]) -> String {
+    do {
+        if net.inputQuantization == nil {
+            let network = try Sequential(neuralNet: net, inputShape: inputShape)
+            let outputs = network.predict([Float](repeating: 0, count: network.inputCount))
+            return "float32, \(outputs.count) outputs"
+        }
+        let network = try QuantizedNetwork(neuralNet: net, inputShape: inputShape)
+        let zeros = [Float](repeating: 0, count: inputShape.reduce(1, *))
+        let result = try zeros.withUnsafeBufferPointer { try network.classify($0) }
+        return "int8, class \(result), arena \(network.arenaBytes) bytes"
+    } catch {
+        return "\(error)"
+    }
 }
 
 #if FUZZING

@@ -73,18 +73,42 @@ public enum LayerSpec: Equatable, Sendable {
     }
 }
 
-/// Checks every size of a layer is positive and the input has the rank the layer needs.
+/// The largest size, stride or padding a layer accepts, and the most values one example may have at
+/// any layer: far beyond any window, and small enough that no size arithmetic can overflow (model files
+/// come from elsewhere).
+let maximumSize = 1 << 24
+let maximumValues = 1 << 28
+
+/// The number of values of a shape, or nil when an axis is not in 1...maximumSize or the total is above
+/// maximumValues.
+func valueCount(_ shape: [Int]) -> Int? {
+    var total = 1
+    for size in shape {
+        guard size > 0, size <= maximumSize else { return nil }
+        total *= size
+        guard total <= maximumValues else { return nil }
+    }
+    return total
+}
+
+/// Checks the input has the rank the layer needs and a usable size.
 func requireShape(_ inputShape: [Int], rank: Int, layer: String) throws {
     guard inputShape.count == rank else {
         throw LearnError.shape("\(layer) needs an input of rank \(rank), got \(inputShape)")
     }
-    guard inputShape.allSatisfy({ $0 > 0 }) else {
-        throw LearnError.shape("\(layer) got an empty input shape \(inputShape)")
+    guard valueCount(inputShape) != nil else {
+        throw LearnError.shape("\(layer) got an empty or oversized input shape \(inputShape)")
     }
 }
 
 func requirePositive(_ values: [Int], _ name: String, count: Int, layer: String) throws {
-    guard values.count == count, values.allSatisfy({ $0 > 0 }) else {
-        throw LearnError.shape("\(layer) needs \(count) positive \(name) value(s), got \(values)")
+    guard values.count == count, values.allSatisfy({ $0 > 0 && $0 <= maximumSize }) else {
+        throw LearnError.shape("\(layer) needs \(count) \(name) value(s) in 1...\(maximumSize), got \(values)")
+    }
+}
+
+func requirePadding(_ values: [Int], count: Int, layer: String) throws {
+    guard values.count == count, values.allSatisfy({ $0 >= 0 && $0 <= maximumSize }) else {
+        throw LearnError.shape("\(layer) needs \(count) padding value(s) in 0...\(maximumSize), got \(values)")
     }
 }

@@ -47,8 +47,8 @@ public final class QuantizedNetwork {
     private(set) var peakBytes = 0
 
     public init(neuralNet: NeuralNet, inputShape: [Int]) throws {
-        guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }) else {
-            throw LearnError.unsupported("input shape \(inputShape) has an empty axis")
+        guard !inputShape.isEmpty, valueCount(inputShape) != nil else {
+            throw LearnError.unsupported("input shape \(inputShape) is empty or oversized")
         }
         guard let inputStage = neuralNet.inputQuantization else {
             throw LearnError.unsupported("the network is not quantized (no input quantization): run it in float32")
@@ -114,7 +114,7 @@ public final class QuantizedNetwork {
                 }
             case .reshape(let target):
                 let newShape = target.isEmpty ? [inputCount] : target
-                guard newShape.reduce(1, *) == inputCount, next == current else {
+                guard valueCount(newShape) == inputCount, next == current else {
                     throw LearnError.unsupported("\(at): reshape of \(shape) to \(target)")
                 }
                 step = Step(operation: .none, inputCount: inputCount, outputCount: inputCount, inPlace: true, scratchBytes: 0)
@@ -278,8 +278,10 @@ public final class QuantizedNetwork {
         let stride = c.stride.isEmpty ? Array(repeating: 1, count: dims) : c.stride
         let padding = c.padding.isEmpty ? Array(repeating: 0, count: dims) : c.padding
         let dilation = c.dilation.isEmpty ? Array(repeating: 1, count: dims) : c.dilation
-        guard stride.count == dims, padding.count == dims, dilation.count == dims else {
-            throw LearnError.unsupported("\(at): stride, padding and dilation need \(dims) value(s) each")
+        guard stride.count == dims, padding.count == dims, dilation.count == dims,
+              (stride + dilation).allSatisfy({ (1...maximumSize).contains($0) }),
+              padding.allSatisfy({ (0...maximumSize).contains($0) }) else {
+            throw LearnError.unsupported("\(at): stride, padding and dilation need \(dims) value(s) each, in range")
         }
         let k = Array(c.weight.shape[2...]), twoD = dims == 2
         let s = ConvolutionShape(batch: 1, inChannels: shape[0], outChannels: c.weight.shape[0],
@@ -287,7 +289,10 @@ public final class QuantizedNetwork {
                                  kernelWidth: k[dims - 1], strideHeight: twoD ? stride[0] : 1, strideWidth: stride[dims - 1],
                                  paddingHeight: twoD ? padding[0] : 0, paddingWidth: padding[dims - 1],
                                  dilationHeight: twoD ? dilation[0] : 1, dilationWidth: dilation[dims - 1])
-        guard s.isValid else { throw LearnError.unsupported("\(at): convolution does not fit input \(shape)") }
+        guard s.isValid, valueCount([s.outChannels, s.outHeight, s.outWidth]) != nil,
+              valueCount([s.inChannels, s.kernelHeight, s.kernelWidth, s.outHeight, s.outWidth]) != nil else {
+            throw LearnError.unsupported("\(at): convolution does not fit input \(shape)")
+        }
         return s
     }
 
@@ -295,7 +300,7 @@ public final class QuantizedNetwork {
         let dims = shape.count - 1
         let stride = p.stride.isEmpty ? p.size : p.stride
         guard dims == 1 || dims == 2, p.size.count == dims, stride.count == dims,
-              p.size.allSatisfy({ $0 > 0 }), stride.allSatisfy({ $0 > 0 }),
+              (p.size + stride).allSatisfy({ (1...maximumSize).contains($0) }),
               zip(shape.dropFirst(), p.size).allSatisfy({ $0 >= $1 }) else {
             throw LearnError.unsupported("\(at): pool \(p.size) stride \(stride) does not fit input \(shape)")
         }

@@ -18,8 +18,8 @@ public final class Sequential {
     /// Builds the layers in order, each for the shape the one before produces, and initializes them.
     public init(inputShape: [Int], layers specs: [LayerSpec], initializer: Initializer = .heUniform, seed: UInt64 = 0)
         throws {
-        guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }) else {
-            throw LearnError.shape("network input shape must have positive sizes, got \(inputShape)")
+        guard !inputShape.isEmpty, valueCount(inputShape) != nil else {
+            throw LearnError.shape("network input shape must have sizes in 1...\(maximumSize), got \(inputShape)")
         }
         guard !specs.isEmpty else { throw LearnError.shape("a network needs at least one layer") }
         var built: [any NetworkLayer] = []

@@ -19,9 +19,7 @@ public final class ConvLayer: NetworkLayer {
         try requirePositive(kernel, "kernel", count: dims, layer: name)
         try requirePositive(stride, "stride", count: dims, layer: name)
         try requirePositive(dilation, "dilation", count: dims, layer: name)
-        guard padding.count == dims, padding.allSatisfy({ $0 >= 0 }) else {
-            throw LearnError.shape("\(name) needs \(dims) non-negative padding value(s), got \(padding)")
-        }
+        try requirePadding(padding, count: dims, layer: name)
         let spatial = Array(inputShape.dropFirst())
         let twoD = dims == 2
         geometry = ConvolutionShape(

@@ -20,8 +20,8 @@ public final class ConvTransposeLayer: NetworkLayer {
         try requirePositive([filters], "filters", count: 1, layer: name)
         try requirePositive(kernel, "kernel", count: dims, layer: name)
         try requirePositive(stride, "stride", count: dims, layer: name)
-        guard padding.count == dims, outputPadding.count == dims, padding.allSatisfy({ $0 >= 0 }),
-              zip(outputPadding, stride).allSatisfy({ $0 >= 0 && $0 < $1 }) else {
+        try requirePadding(padding, count: dims, layer: name)
+        guard outputPadding.count == dims, zip(outputPadding, stride).allSatisfy({ $0 >= 0 && $0 < $1 }) else {
             throw LearnError.shape("\(name) needs padding ≥ 0 and 0 ≤ outputPadding < stride per axis")
         }
         let spatialIn = Array(inputShape.dropFirst())
@@ -29,8 +29,8 @@ public final class ConvTransposeLayer: NetworkLayer {
             let stretched: Int = (spatialIn[axis] - 1) * stride[axis]
             return stretched - 2 * padding[axis] + kernel[axis] + outputPadding[axis]
         }
-        guard spatialOut.allSatisfy({ $0 > 0 }) else {
-            throw LearnError.shape("\(name): padding \(padding) leaves no output for input \(inputShape)")
+        guard valueCount([filters] + spatialOut) != nil else {
+            throw LearnError.shape("\(name): output \(spatialOut) of input \(inputShape) is empty or oversized")
         }
         let twoD = dims == 2
         adjoint = ConvolutionShape(

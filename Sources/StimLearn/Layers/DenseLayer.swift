@@ -10,6 +10,9 @@ public final class DenseLayer: NetworkLayer {
     init(inputShape: [Int], units: Int, bias hasBias: Bool) throws {
         try requireShape(inputShape, rank: 1, layer: "dense")
         try requirePositive([units], "units", count: 1, layer: "dense")
+        guard valueCount([units, inputShape[0]]) != nil else {
+            throw LearnError.shape("dense: \(units) × \(inputShape[0]) weights are too many")
+        }
         self.inputShape = inputShape
         outputShape = [units]
         weight = Parameter(name: "weight", shape: [units, inputShape[0]], decays: true)

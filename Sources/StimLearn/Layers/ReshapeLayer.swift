@@ -4,8 +4,7 @@ public final class ReshapeLayer: NetworkLayer {
     public let outputShape: [Int]
 
     init(inputShape: [Int], outputShape: [Int]) throws {
-        guard !outputShape.isEmpty, outputShape.allSatisfy({ $0 > 0 }),
-              outputShape.reduce(1, *) == inputShape.reduce(1, *) else {
+        guard !outputShape.isEmpty, let count = valueCount(outputShape), count == valueCount(inputShape) else {
             throw LearnError.shape("reshape cannot turn \(inputShape) into \(outputShape)")
         }
         self.inputShape = inputShape

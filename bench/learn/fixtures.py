@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes the workloads' fixed tensors (bench/learn/WORKLOADS.md) for another implementation (the Swift side) to
-load: initial teacher and generator parameters, the inputs, and numpy-reference outputs, each as a raw
+load: initial teacher and generator parameters, the inputs, numpy-reference outputs, and (JAX) the gradients
+at the initial weights and the parameters after one Adam step for workloads (a) and (b), each as a raw
 little-endian float32 file (C order, shapes in manifest.json), plus teacher.onnx with the same teacher weights.
 
     bench/.venv-learn/bin/python bench/learn/fixtures.py --out bench/out/learn-fixtures
@@ -14,6 +15,37 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
+
+
+def one_step(tp, gp, d):
+    """Gradients at the initial weights and parameters after one Adam step, for (a) and (b), computed with JAX
+    (NCW, float32; peers.py checks JAX against TF/Keras). Empty when JAX is missing."""
+    try:
+        import jax
+        import jax.numpy as jnp
+        import optax
+        from peers import jax_model
+    except ImportError as e:
+        print(f"fixtures: no one-step references ({e})", file=sys.stderr)
+        return {}
+    teacher, generator, params, _, _ = jax_model("NCW")
+    opt = optax.adam(common.LR, b1=common.BETA1, b2=common.BETA2, eps=common.EPS)
+    out = {}
+
+    def loss_a(p):
+        return -jnp.mean(jnp.sum(d["y"] * jax.nn.log_softmax(teacher(p, d["x"])), axis=1))
+
+    def loss_b(g):
+        return -teacher(params(tp), generator(g, d["z"]))[0, common.TARGET_CLASS]
+    for tag, loss, p0, prefix in (("a", loss_a, params(tp), "teacher."), ("b", loss_b, params(gp), "generator.")):
+        grads = jax.grad(loss)(p0)
+        upd, _ = opt.update(grads, opt.init(p0), p0)
+        p1 = optax.apply_updates(p0, upd)
+        for k in p0:
+            name = k[2:] if k.startswith("g.") else k
+            out[f"reference.{tag}_grad0.{prefix}{name}"] = np.asarray(grads[k])
+            out[f"reference.{tag}_step1.{prefix}{name}"] = np.asarray(p1[k])
+    return out
 
 
 def main():
@@ -31,6 +63,7 @@ def main():
                "reference.b_image0": img,
                "reference.b_loss0": np.float32(-common.np_teacher(tp, img)[0, common.TARGET_CLASS]),
                "reference.c_logits": common.np_teacher(tp, d["w"])}
+    tensors.update(one_step(tp, gp, d))
     manifest = {}
     for name, v in tensors.items():
         v = np.ascontiguousarray(v, dtype="<f4")

@@ -47,9 +47,11 @@ class Worker:
         self.gp = common.generator_params()
 
     def measure(self, peer, workload, step, sync=None, flops=None, **extra):
+        load = os.getloadavg()[0]
         med, runs, iters = common.measure(step, sync, runs=self.args.runs, min_run_s=self.args.min_run_s)
         rec = {"peer": peer, "workload": workload, "median_ms": round(med, 6), "runs": [round(r, 6) for r in runs],
-               "threads": self.threads, "iters": iters}
+               "threads": self.threads, "iters": iters,
+               "load1": round(load, 2)}  # 1-minute load average before the measurement (other work on the CPUs)
         if flops:
             rec["flops"] = flops
             rec["gflops"] = round(flops / (med * 1e-3) / 1e9, 3)
@@ -160,56 +162,69 @@ def run_tf(w, workloads):
 
 
 # ------------------------------------------------------------------------------------------------ JAX
+def jax_model(layout):
+    """The workloads' teacher and generator as JAX functions in `layout` ("NCW" or "NWC"): returns
+    (teacher(p, x), generator(g, z), teacher_params(p_ncw) -> p in this layout, to_layout(x_ncw), to_ncw(y))."""
+    import jax
+    import jax.numpy as jnp
+    from jax import lax
+    ncw = layout == "NCW"
+    dn = ("NCH", "OIH", "NCH") if ncw else ("NHC", "HIO", "NHC")
+    laxis = 2 if ncw else 1
+    window = (1, 1, 2) if ncw else (1, 2, 1)
+
+    def bias(b):
+        return b[None, :, None] if ncw else b[None, None, :]
+
+    def conv(x, k, b, pad):
+        return lax.conv_general_dilated(x, k, (1,), [(pad, pad)], dimension_numbers=dn) + bias(b)
+
+    def conv_t(x, wt, b, stride, pad):  # PyTorch ConvTranspose1d semantics, wt [in, out, k]
+        k = wt.shape[2]
+        kern = jnp.flip(wt, 2).transpose(1, 0, 2)   # [out, in, k] of the equivalent dilated convolution
+        kern = kern if ncw else kern.transpose(2, 1, 0)
+        return lax.conv_general_dilated(x, kern, (1,), [(k - 1 - pad, k - 1 - pad)], lhs_dilation=(stride,),
+                                        dimension_numbers=dn) + bias(b)
+
+    def pool(x):
+        return lax.reduce_window(x, -jnp.inf, lax.max, window, window, "VALID")
+
+    def teacher(p, x):
+        h = pool(jax.nn.relu(conv(x, p["c1.w"], p["c1.b"], 3)))
+        h = pool(jax.nn.relu(conv(h, p["c2.w"], p["c2.b"], 2)))
+        h = jax.nn.relu(conv(h, p["c3.w"], p["c3.b"], 1))
+        h = jnp.mean(h, axis=laxis)
+        return h @ p["fc.w"].T + p["fc.b"]
+
+    def generator(g, z):
+        h = jax.nn.relu(z @ g["g.fc.w"].T + g["g.fc.b"]).reshape(z.shape[0], 32, 15)
+        h = h if ncw else h.transpose(0, 2, 1)
+        h = jax.nn.relu(conv_t(h, g["g.ct1.w"], g["g.ct1.b"], 2, 1))
+        return jnp.tanh(conv_t(h, g["g.ct2.w"], g["g.ct2.b"], 2, 1))
+
+    def params(p):  # conv weights [out, in, k] -> [k, in, out] for NWC ("HIO")
+        return {k: jnp.asarray(v if ncw or not k.endswith(".w") or k == "fc.w" else v.transpose(2, 1, 0))
+                for k, v in p.items()}
+
+    def to_layout(a):
+        return a if ncw else np.ascontiguousarray(np.asarray(a).transpose(0, 2, 1))
+
+    def to_ncw(a):
+        return np.asarray(a) if ncw else np.asarray(a).transpose(0, 2, 1)
+    return teacher, generator, params, to_layout, to_ncw
+
+
 def run_jax(w, workloads):
     import jax
     import jax.numpy as jnp
     import optax
-    from jax import lax
     version = f"jax {jax.__version__}, optax {optax.__version__}"
     d = w.data
 
     for layout in ("NCW", "NWC"):
         peer = "jax-jit" if layout == "NCW" else "jax-jit-nwc"
-        ncw = layout == "NCW"
-        dn = ("NCH", "OIH", "NCH") if ncw else ("NHC", "HIO", "NHC")
-        caxis, laxis = (1, 2) if ncw else (2, 1)
-        wl = (lambda a: a) if ncw else (lambda a: a.transpose(2, 1, 0))   # teacher conv weights -> rhs layout
-        data = (lambda a: a) if ncw else (lambda a: np.ascontiguousarray(a.transpose(0, 2, 1)))
-        to_ncw = (lambda a: np.asarray(a)) if ncw else (lambda a: np.asarray(a).transpose(0, 2, 1))
-
-        def bias(b):
-            return b[None, :, None] if ncw else b[None, None, :]
-
-        def conv(x, k, b, pad):
-            return lax.conv_general_dilated(x, k, (1,), [(pad, pad)], dimension_numbers=dn) + bias(b)
-
-        def conv_t(x, wt, b, stride, pad):  # PyTorch ConvTranspose1d semantics, wt [in, out, k]
-            k = wt.shape[2]
-            kern = jnp.flip(wt, 2).transpose(1, 0, 2)   # [out, in, k] of the equivalent dilated convolution
-            kern = kern if ncw else kern.transpose(2, 1, 0)
-            return lax.conv_general_dilated(x, kern, (1,), [(k - 1 - pad, k - 1 - pad)], lhs_dilation=(stride,),
-                                            dimension_numbers=dn) + bias(b)
-
-        win2 = (1, 1, 2)
-
-        def pool(x):
-            return lax.reduce_window(x, -jnp.inf, lax.max, win2 if ncw else (1, 2, 1), win2 if ncw else (1, 2, 1),
-                                     "VALID")
-
-        def teacher(p, x):
-            h = pool(jax.nn.relu(conv(x, p["c1.w"], p["c1.b"], 3)))
-            h = pool(jax.nn.relu(conv(h, p["c2.w"], p["c2.b"], 2)))
-            h = jax.nn.relu(conv(h, p["c3.w"], p["c3.b"], 1))
-            h = jnp.mean(h, axis=laxis)
-            return h @ p["fc.w"].T + p["fc.b"]
-
-        def generator(g, z):
-            h = jax.nn.relu(z @ g["g.fc.w"].T + g["g.fc.b"]).reshape(z.shape[0], 32, 15)
-            h = h if ncw else h.transpose(0, 2, 1)
-            h = jax.nn.relu(conv_t(h, g["g.ct1.w"], g["g.ct1.b"], 2, 1))
-            return jnp.tanh(conv_t(h, g["g.ct2.w"], g["g.ct2.b"], 2, 1))
-
-        tp = {k: jnp.asarray(wl(v) if k.endswith(".w") and k != "fc.w" else v) for k, v in w.tp.items()}
+        teacher, generator, params, data, to_ncw = jax_model(layout)
+        tp = params(w.tp)
         gp = {k: jnp.asarray(v) for k, v in w.gp.items()}
         opt = optax.adam(common.LR, b1=common.BETA1, b2=common.BETA2, eps=common.EPS)
         x, y, z, win = jnp.asarray(data(d["x"])), jnp.asarray(d["y"]), jnp.asarray(d["z"]), data(d["w"])

@@ -26,7 +26,10 @@ def main():
             rows[key].append(r)
     print("| workload | peer | threads | median ms | best session ms | session medians ms | GFLOP/s (median) | load1 |")
     print("|---|---|---|---|---|---|---|---|")
-    for key in sorted(order, key=lambda k: (k[0], k[2], order.index(k))):
+    def natural(w):  # d_matmul_n256 before d_matmul_n1024
+        head = w.rstrip("0123456789")
+        return (head, int(w[len(head):]) if w[len(head):] else 0)
+    for key in sorted(order, key=lambda k: (natural(k[0]), k[2], order.index(k))):
         rs = rows[key]
         meds = [r["median_ms"] for r in rs]
         med = statistics.median(meds)

@@ -391,6 +391,14 @@ def main():
     checks, ok = [], True
     log(f"bench/learn peers: workloads {','.join(workloads)}, threads {a.threads}, "
         f"XLA_FLAGS={env['XLA_FLAGS']!r}, CPUs available {sorted(os.sched_getaffinity(0))}")
+    fl = common.flops()
+    log("FLOPs (2 per MAC of conv/dense layers): "
+        f"(a) {fl['a']['total']:,} per step = forward {fl['a']['forward']:,} + weight gradients "
+        f"{fl['a']['backward_weights']:,} + input gradients {fl['a']['backward_inputs']:,}; "
+        f"(b) {fl['b']['total']:,} per step = forward {fl['b']['forward']:,} + teacher input gradients "
+        f"{fl['b']['backward_teacher_inputs']:,} + generator weight gradients {fl['b']['backward_generator_weights']:,}"
+        f" + generator input gradients {fl['b']['backward_generator_inputs']:,}; (c) {fl['c']['total']:,} per window; "
+        f"(d) 2n^3. Parameters: teacher {fl['teacher_params']:,}, generator {fl['generator_params']:,}")
     for fam in families:
         mine = [wk for wk in workloads if fam in FAMILIES[wk]]
         cmd = [sys.executable, os.path.abspath(__file__), "--worker", fam, "--workload", ",".join(mine),

@@ -115,6 +115,14 @@ public enum MatrixMultiply {
                             acc += bp.loadUnaligned(as: SIMD8<Float>.self) * (transposeA ? a[p * m + i] : a[i * k + p])
                             bp += n * MemoryLayout<Float>.stride
                         }
+                    } else if columns == columnsPerTile {
+                        // Eight rows of the stored Bᵀ read side by side (lanes built in registers).
+                        let r = b + j * k
+                        for p in 0..<k {
+                            let q = r + p
+                            let bv = SIMD8<Float>(q[0], q[k], q[2 * k], q[3 * k], q[4 * k], q[5 * k], q[6 * k], q[7 * k])
+                            acc += bv * (transposeA ? a[p * m + i] : a[i * k + p])
+                        }
                     } else {
                         for p in 0..<k {
                             var bv = SIMD8<Float>()

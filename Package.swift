@@ -42,8 +42,8 @@ let package = Package(
         ),
         // libFuzzer entry point for the dataset and model readers (README: "Fuzzing").
         .executableTarget(name: "StimFuzz", dependencies: ["StimFormats", "StimKernels", "StimLearn"]),
-        // The formats benchmark against numpy (bench/README.md; run it with bench/run).
-        .executableTarget(name: "StimBench", dependencies: ["StimFormats"], path: "bench/StimBench"),
+        // The formats benchmark against numpy (bench/README.md; run it with bench/run), and `StimBench learn`.
+        .executableTarget(name: "StimBench", dependencies: ["StimFormats", "StimLearn"], path: "bench/StimBench"),
         // Test helpers shared by the test targets: repository root, ../shared/data lookup.
         .target(name: "StimTestSupport", path: "Tests/StimTestSupport"),
         .testTarget(name: "StimKernelsTests", dependencies: ["StimKernels", "StimTestSupport"]),

@@ -105,6 +105,26 @@ import StimKernels
 
     // Within one depth block (k ≤ 256) both kernels add the same products in the same order and apply alpha
     // and beta the same way, so without fused multiply-add they agree bit for bit.
+    // Fewer than 6 rows take a direct path without packing that adds in the reference's order at any depth:
+    // bit for bit the reference, in every layout, with and without beta, at column edges and deep k.
+    @Test(arguments: [(1, 1, 1), (1, 480, 128), (2, 17, 300), (5, 9, 7), (3, 8, 1), (4, 23, 513)] as [(Int, Int, Int)])
+    func fewRowsEqualReference(shape: (Int, Int, Int)) {
+        let s: Shape = (shape.0, shape.1, shape.2)
+        let a = FloatTests.random(s.m * s.k, seed: 7), b = FloatTests.random(s.k * s.n, seed: 8)
+        let c0 = FloatTests.random(s.m * s.n, seed: 9)
+        for transposeA in [false, true] {
+            for transposeB in [false, true] {
+                for (alpha, beta) in [(Float(1), Float(0)), (0.5, 2)] {
+                    let reference = Self.multiply(a, b, c0, s, transposeA: transposeA, transposeB: transposeB,
+                                                  alpha: alpha, beta: beta, optimized: false)
+                    let optimized = Self.multiply(a, b, c0, s, transposeA: transposeA, transposeB: transposeB,
+                                                  alpha: alpha, beta: beta, optimized: true)
+                    #expect(optimized == reference, "\(s) tA \(transposeA) tB \(transposeB) beta \(beta)")
+                }
+            }
+        }
+    }
+
     @Test func optimizedEqualsReferenceWithinOneDepthBlock() {
         let s: Shape = (29, 31, 256)
         let a = FloatTests.random(s.m * s.k, seed: 4), b = FloatTests.random(s.k * s.n, seed: 5)

@@ -81,6 +81,25 @@ import StimKernels
         }
     }
 
+    // Window 2, stride 2 over an even 1-D width takes a pairwise fast path; the same rows pooled as one
+    // 2-D plane with a 1 × 2 window take the general path. Both must agree exactly, NaNs and ties included.
+    @Test(arguments: [(1, 1, 2), (3, 5, 60), (64, 16, 30), (2, 3, 8)])
+    func pairwiseMaxAgreesWithGeneralPath(batch: Int, channels: Int, length: Int) {
+        let pairwise = PoolShape.oneDimensional(batch: batch, channels: channels, length: length, kernel: 2, stride: 2)
+        let general = PoolShape(batch: 1, channels: 1, inHeight: batch * channels, inWidth: length,
+                                 kernelHeight: 1, kernelWidth: 2, strideHeight: 1, strideWidth: 2)
+        var x = FloatTests.random(pairwise.inputCount, seed: 42)
+        // Ties, NaNs in either position, and infinities.
+        for i in stride(from: 0, to: x.count, by: 7) { x[i] = x[i ^ 1] }
+        for i in stride(from: 3, to: x.count, by: 11) { x[i] = .nan }
+        for i in stride(from: 4, to: x.count, by: 13) { x[i] = -.infinity }
+        let g = FloatTests.random(pairwise.outputCount, seed: 43)
+        let (fast, slow) = (Self.forward(x, pairwise, max: true), Self.forward(x, general, max: true))
+        #expect(fast.map(\.bitPattern) == slow.map(\.bitPattern))
+        let (fastGradient, slowGradient) = (Self.backward(x, g, pairwise, max: true), Self.backward(x, g, general, max: true))
+        #expect(fastGradient.map(\.bitPattern) == slowGradient.map(\.bitPattern))
+    }
+
     @Test func globalAverageAndItsGradient() {
         let x: [Float] = [1, 2, 3, 4, 5, 6, -1, -2, -3]
         var out = [Float](repeating: .nan, count: 3)

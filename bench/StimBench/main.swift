@@ -1,4 +1,5 @@
-// StimBench: the Swift side of the formats benchmark (bench/formats/compare.py runs it; see bench/README.md).
+// StimBench: the Swift side of the formats benchmark (bench/formats/compare.py runs it; see bench/README.md),
+// and with `learn` first the training-step benchmark of StimLearn (Learn.swift).
 // Writes the given arrays as a stim dataset with DatasetWriter, reads them back with the random-access and the
 // streaming DatasetReader, checks once that the stored values came back exactly, and prints the timings as JSON.
 import Foundation
@@ -141,7 +142,12 @@ func run(_ options: Options) throws -> String {
 }
 
 do {
-    print(try run(Options(Array(CommandLine.arguments.dropFirst()))))
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if arguments.first == "learn" {
+        try runLearn(LearnOptions(arguments.dropFirst()))
+    } else {
+        print(try run(Options(arguments)))
+    }
 } catch {
     FileHandle.standardError.write(Data("StimBench: \(error)\n".utf8))
     exit(1)

@@ -4,14 +4,19 @@
 public enum Activation {
     public static func relu(_ x: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>) {
         Elementwise.checkCounts(x.count, x.count, out.count)
-        for i in 0..<out.count { out[i] = x[i] > 0 ? x[i] : 0 }
+        // Eight lanes at a time with a select (no branch to mispredict on the sign), the same value per element.
+        Elementwise.Optimized.lanes(x, x, out) { v, _ in v.replacing(with: 0, where: .!(v .> 0)) } scalar: { v, _ in
+            v > 0 ? v : 0
+        }
     }
 
     /// Gradient 1 where x > 0, else 0 (the subgradient at 0 is taken as 0).
     public static func reluBackward(_ x: UnsafeBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
                                     into out: UnsafeMutableBufferPointer<Float>) {
         Elementwise.checkCounts(x.count, gradient.count, out.count)
-        for i in 0..<out.count { out[i] = x[i] > 0 ? gradient[i] : 0 }
+        Elementwise.Optimized.lanes(x, gradient, out) { v, g in g.replacing(with: 0, where: .!(v .> 0)) } scalar: {
+            v, g in v > 0 ? g : 0
+        }
     }
 
     /// x for x > 0, slope · x otherwise.

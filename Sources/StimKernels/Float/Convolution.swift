@@ -69,10 +69,11 @@ public enum Convolution {
         }
     }
 
-    /// im2col + matrix multiply per (batch item, group): the input patches become a patchSize ×
-    /// (outHeight · outWidth) matrix in scratch, so each kernel is one MatrixMultiply.Optimized call:
-    /// forward W·cols, input gradient col2im(Wᵀ·∂out), weight gradient Σₙ ∂out·colsᵀ.
-    /// `scratch` holds at least `shape.scratchCount` floats.
+    /// im2col + one matrix multiply per group over the whole batch: the input patches of every batch item
+    /// become one patchSize × (batch · outHeight · outWidth) matrix in scratch, so each kernel is a single
+    /// MatrixMultiply.Optimized call per group with the batch in its wide dimension: forward W·cols (then
+    /// reordered to NCHW, bias added on the way), input gradient col2im(Wᵀ·∂out), weight gradient ∂out·colsᵀ
+    /// with depth batch · positions (colsᵀ built directly, so the multiply packs it with contiguous loads). `scratch` holds at least `shape.scratchCount` floats (it grows with batch).
     public enum Optimized {
         public static func forward(
             _ input: UnsafeBufferPointer<Float>, weight: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>?,
@@ -82,16 +83,20 @@ public enum Convolution {
             s.check(input: input.count, weight: weight.count, output: output.count)
             checkBias(bias, s)
             let parts = Parts(s, scratch)
-            for n in 0..<s.batch {
-                for g in 0..<s.groups {
-                    parts.imageToColumns(input, n, g)
-                    MatrixMultiply.Optimized.multiply(
-                        parts.weights(weight, g), UnsafeBufferPointer(parts.columns), into: parts.outputs(output, n, g),
-                        m: parts.groupOut, n: parts.plane, k: s.patchSize, scratch: parts.multiplyScratch)
+            for g in 0..<s.groups {
+                parts.imageToColumns(input, g)
+                // One batch item: the group's output block is already the multiply's row-major result.
+                let direct = s.batch == 1
+                MatrixMultiply.Optimized.multiply(
+                    parts.weights(weight, g), UnsafeBufferPointer(parts.columns),
+                    into: direct ? output.slice(g * parts.groupOut * parts.plane, parts.groupOut * parts.plane)
+                        : parts.staging,
+                    m: parts.groupOut, n: parts.wide, k: s.patchSize, scratch: parts.multiplyScratch)
+                if direct {
+                    if let bias { parts.addBias(bias, output, g) }
+                } else {
+                    parts.stagingToBatch(output, g, bias: bias)
                 }
-            }
-            if let bias {
-                for index in 0..<output.count { output[index] += bias[(index / parts.plane) % s.outChannels] }
             }
         }
 
@@ -103,14 +108,12 @@ public enum Convolution {
             s.check(input: inputGradient.count, weight: weight.count, output: outputGradient.count)
             let parts = Parts(s, scratch)
             for index in 0..<inputGradient.count { inputGradient[index] = 0 }
-            for n in 0..<s.batch {
-                for g in 0..<s.groups {
-                    MatrixMultiply.Optimized.multiply(
-                        parts.weights(weight, g), parts.outputs(outputGradient, n, g),
-                        into: parts.columns, m: s.patchSize, n: parts.plane, k: parts.groupOut, transposeA: true,
-                        scratch: parts.multiplyScratch)
-                    parts.columnsToImage(inputGradient, n, g)
-                }
+            for g in 0..<s.groups {
+                MatrixMultiply.Optimized.multiply(
+                    parts.weights(weight, g), parts.batchOutputs(outputGradient, g),
+                    into: parts.columns, m: s.patchSize, n: parts.wide, k: parts.groupOut, transposeA: true,
+                    scratch: parts.multiplyScratch)
+                parts.columnsToImage(inputGradient, g)
             }
         }
 
@@ -121,71 +124,165 @@ public enum Convolution {
         ) {
             s.check(input: input.count, weight: weightGradient.count, output: outputGradient.count)
             let parts = Parts(s, scratch)
-            for n in 0..<s.batch {
-                for g in 0..<s.groups {
-                    parts.imageToColumns(input, n, g)
-                    MatrixMultiply.Optimized.multiply(
-                        parts.outputs(outputGradient, n, g), UnsafeBufferPointer(parts.columns),
-                        into: parts.weights(weightGradient, g), m: parts.groupOut, n: s.patchSize, k: parts.plane,
-                        transposeB: true, beta: n == 0 ? 0 : 1, scratch: parts.multiplyScratch)
-                }
+            for g in 0..<s.groups {
+                // The patches as rows (wide × patchSize), so the multiply packs B with contiguous loads.
+                parts.imageToRows(input, g)
+                MatrixMultiply.Optimized.multiply(
+                    parts.batchOutputs(outputGradient, g), UnsafeBufferPointer(parts.columns),
+                    into: parts.weights(weightGradient, g), m: parts.groupOut, n: s.patchSize, k: parts.wide,
+                    scratch: parts.multiplyScratch)
             }
         }
 
-        /// Views of the buffers for one (batch item, group), and the im2col scratch.
+        /// The im2col matrix of one group (patchSize × wide, wide = batch · positions, column n · positions +
+        /// position), a staging matrix for one group's outputs in that column order (groupOut × wide), and the
+        /// multiply's scratch, carved from the caller's scratch in that order.
         struct Parts {
             let s: ConvolutionShape
-            let plane: Int, groupIn: Int, groupOut: Int
+            let plane: Int, wide: Int, groupIn: Int, groupOut: Int
             let columns: UnsafeMutableBufferPointer<Float>
+            let staging: UnsafeMutableBufferPointer<Float>
             let multiplyScratch: UnsafeMutableBufferPointer<Float>
 
             init(_ s: ConvolutionShape, _ scratch: UnsafeMutableBufferPointer<Float>) {
                 precondition(scratch.count >= s.scratchCount, "scratch needs shape.scratchCount floats")
                 self.s = s
                 plane = s.outHeight * s.outWidth
+                wide = s.batch * plane
                 groupIn = s.inChannels / s.groups
                 groupOut = s.outChannels / s.groups
-                let columnCount = s.patchSize * plane
-                columns = UnsafeMutableBufferPointer(rebasing: scratch[0..<columnCount])
-                multiplyScratch = UnsafeMutableBufferPointer(rebasing: scratch[columnCount...])
+                let columnCount = s.patchSize * wide
+                let stagingCount = s.batch == 1 ? 0 : groupOut * wide
+                columns = scratch.slice(0, columnCount)
+                staging = scratch.slice(columnCount, stagingCount)
+                multiplyScratch = UnsafeMutableBufferPointer(rebasing: scratch[(columnCount + stagingCount)...])
             }
 
             func weights<P>(_ w: P, _ g: Int) -> P where P: RebasableFloats {
                 w.slice(g * groupOut * s.patchSize, groupOut * s.patchSize)
             }
 
-            func outputs<P>(_ out: P, _ n: Int, _ g: Int) -> P where P: RebasableFloats {
-                out.slice((n * s.outChannels + g * groupOut) * plane, groupOut * plane)
+            /// One group's rows of an output-shaped tensor as a groupOut × wide matrix: the tensor itself when the
+            /// batch is one item, else gathered into `staging`.
+            func batchOutputs(_ out: UnsafeBufferPointer<Float>, _ g: Int) -> UnsafeBufferPointer<Float> {
+                if s.batch == 1 { return out.slice(g * groupOut * plane, groupOut * plane) }
+                guard let source = out.baseAddress, let target = staging.baseAddress else { return UnsafeBufferPointer(staging) }
+                for n in 0..<s.batch {
+                    for o in 0..<groupOut {
+                        (target + o * wide + n * plane).update(
+                            from: source + ((n * s.outChannels + g * groupOut + o) * plane), count: plane)
+                    }
+                }
+                return UnsafeBufferPointer(staging)
             }
 
-            /// columns[(c·kh + i)·kw + j][y·outW + x] = input[n, g·groupIn + c, y·s − p + i·d, x·s − p + j·d], or 0 in the padding.
-            func imageToColumns(_ input: UnsafeBufferPointer<Float>, _ n: Int, _ g: Int) {
-                forEachColumnEntry(n, g) { column, source in columns[column] = source.map { input[$0] } ?? 0 }
-            }
-
-            /// The adjoint of imageToColumns: adds each column entry back onto the input position it came from.
-            func columnsToImage(_ image: UnsafeMutableBufferPointer<Float>, _ n: Int, _ g: Int) {
-                forEachColumnEntry(n, g) { column, source in
-                    if let source { image[source] += columns[column] }
+            /// Scatters `staging` (groupOut × wide) into the group's channels of NCHW `output`, adding the bias.
+            func stagingToBatch(_ output: UnsafeMutableBufferPointer<Float>, _ g: Int, bias: UnsafeBufferPointer<Float>?) {
+                guard let target = output.baseAddress, let source = staging.baseAddress else { return }
+                for n in 0..<s.batch {
+                    for o in 0..<groupOut {
+                        let to = target + (n * s.outChannels + g * groupOut + o) * plane
+                        let from = source + o * wide + n * plane
+                        if let bias {
+                            let b = bias[g * groupOut + o]
+                            for p in 0..<plane { to[p] = from[p] + b }
+                        } else {
+                            to.update(from: from, count: plane)
+                        }
+                    }
                 }
             }
 
+            func addBias(_ bias: UnsafeBufferPointer<Float>, _ output: UnsafeMutableBufferPointer<Float>, _ g: Int) {
+                guard let base = output.baseAddress else { return }
+                for o in 0..<groupOut {
+                    let row = base + (g * groupOut + o) * plane
+                    let b = bias[g * groupOut + o]
+                    for p in 0..<plane { row[p] += b }
+                }
+            }
+
+            /// columns[(c·kh + i)·kw + j][n·plane + y·outW + x] = input[n, g·groupIn + c, y·s − p + i·d,
+            /// x·s − p + j·d], or 0 in the padding.
+            func imageToColumns(_ input: UnsafeBufferPointer<Float>, _ g: Int) {
+                guard let source = input.baseAddress, let target = columns.baseAddress else { return }
+                forEachColumnRun(g) { column, image, count in
+                    if let image {
+                        if s.strideWidth == 1 {
+                            (target + column).update(from: source + image, count: count)
+                        } else {
+                            for x in 0..<count { target[column + x] = source[image + x * s.strideWidth] }
+                        }
+                    } else {
+                        (target + column).update(repeating: 0, count: count)
+                    }
+                }
+            }
+
+            /// The transpose of imageToColumns' matrix: rows[n·plane + y·outW + x][(c·kh + i)·kw + j].
+            func imageToRows(_ input: UnsafeBufferPointer<Float>, _ g: Int) {
+                guard let source = input.baseAddress, var out = columns.baseAddress else { return }
+                for n in 0..<s.batch {
+                    for y in 0..<s.outHeight {
+                        for x in 0..<s.outWidth {
+                            let left = x * s.strideWidth - s.paddingWidth
+                            for c in 0..<groupIn {
+                                let channel = (n * s.inChannels + g * groupIn + c) * s.inHeight
+                                for ki in 0..<s.kernelHeight {
+                                    let iy = y * s.strideHeight - s.paddingHeight + ki * s.dilationHeight
+                                    let rowInside = iy >= 0 && iy < s.inHeight
+                                    let row = source + (channel + iy) * s.inWidth
+                                    for kj in 0..<s.kernelWidth {
+                                        let ix = left + kj * s.dilationWidth
+                                        out.pointee = rowInside && ix >= 0 && ix < s.inWidth ? row[ix] : 0
+                                        out += 1
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+
+            /// The adjoint of imageToColumns: adds each column entry back onto the input position it came from.
+            func columnsToImage(_ image: UnsafeMutableBufferPointer<Float>, _ g: Int) {
+                guard let target = image.baseAddress, let source = columns.baseAddress else { return }
+                forEachColumnRun(g) { column, imageIndex, count in
+                    guard let imageIndex else { return }
+                    let step = s.strideWidth
+                    for x in 0..<count { target[imageIndex + x * step] += source[column + x] }
+                }
+            }
+
+            /// Calls body(column index, image index or nil for padding, count) for runs of consecutive column
+            /// entries: a run of `count` entries from `column` on reads the image from `image` on, `strideWidth`
+            /// apart, or is padding throughout. Every column entry of the group lies in exactly one run.
             @inline(__always)
-            func forEachColumnEntry(_ n: Int, _ g: Int, _ body: (Int, Int?) -> Void) {
+            func forEachColumnRun(_ g: Int, _ body: (Int, Int?, Int) -> Void) {
                 let (outH, outW) = (s.outHeight, s.outWidth)
+                let (sw, pw, dw) = (s.strideWidth, s.paddingWidth, s.dilationWidth)
                 var column = 0
                 for c in 0..<groupIn {
-                    let channel = (n * s.inChannels + g * groupIn + c) * s.inHeight
                     for ki in 0..<s.kernelHeight {
                         for kj in 0..<s.kernelWidth {
-                            for y in 0..<outH {
-                                let iy = y * s.strideHeight - s.paddingHeight + ki * s.dilationHeight
-                                let rowInside = iy >= 0 && iy < s.inHeight
-                                for x in 0..<outW {
-                                    let ix = x * s.strideWidth - s.paddingWidth + kj * s.dilationWidth
-                                    body(column, rowInside && ix >= 0 && ix < s.inWidth
-                                        ? (channel + iy) * s.inWidth + ix : nil)
-                                    column += 1
+                            // Output columns x with 0 ≤ x·sw − pw + kj·dw < inWidth: [first, last).
+                            let shift = kj * dw - pw
+                            let first = shift >= 0 ? 0 : min(outW, (-shift + sw - 1) / sw)
+                            let last = max(first, min(outW, shift >= s.inWidth ? 0 : (s.inWidth - shift + sw - 1) / sw))
+                            for n in 0..<s.batch {
+                                let channel = (n * s.inChannels + g * groupIn + c) * s.inHeight
+                                for y in 0..<outH {
+                                    let iy = y * s.strideHeight - s.paddingHeight + ki * s.dilationHeight
+                                    if iy < 0 || iy >= s.inHeight {
+                                        body(column, nil, outW)
+                                    } else {
+                                        if first > 0 { body(column, nil, first) }
+                                        if last > first {
+                                            body(column + first, (channel + iy) * s.inWidth + first * sw + shift, last - first)
+                                        }
+                                        if last < outW { body(column + last, nil, outW - last) }
+                                    }
+                                    column += outW
                                 }
                             }
                         }
@@ -208,7 +305,17 @@ public enum Convolution {
                      "convolution buffers do not match the shape")
         let plane = s.outHeight * s.outWidth
         for o in 0..<s.outChannels { biasGradient[o] = 0 }
-        for index in 0..<outputGradient.count { biasGradient[(index / plane) % s.outChannels] += outputGradient[index] }
+        var index = 0
+        for _ in 0..<s.batch {
+            for o in 0..<s.outChannels {
+                var sum: Float = 0
+                for _ in 0..<plane {
+                    sum += outputGradient[index]
+                    index += 1
+                }
+                biasGradient[o] += sum
+            }
+        }
     }
 }
 

@@ -78,8 +78,14 @@ public struct ConvolutionShape: Equatable, Sendable {
     /// Rows of the im2col matrix of one group: one per (input channel of the group, kernel tap).
     var patchSize: Int { (inChannels / groups) * kernelHeight * kernelWidth }
 
-    /// Floats of scratch the optimized kernels need: one group's im2col matrix and the matrix multiply's.
-    public var scratchCount: Int { patchSize * outHeight * outWidth + MatrixMultiply.Optimized.scratchCount }
+    /// Floats of scratch the optimized kernels need: one group's im2col matrix over the whole batch, a staging
+    /// matrix for one group's outputs over the whole batch (none for one item), and the matrix multiply's.
+    /// Grows linearly with `batch`.
+    public var scratchCount: Int {
+        let wide = batch * outHeight * outWidth
+        let staging = batch == 1 ? 0 : (outChannels / max(groups, 1)) * wide
+        return patchSize * wide + staging + MatrixMultiply.Optimized.scratchCount
+    }
 
     func check(input: Int, weight: Int, output: Int) {
         precondition(isValid, "invalid convolution shape")

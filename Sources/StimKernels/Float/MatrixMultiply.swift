@@ -54,6 +54,11 @@ public enum MatrixMultiply {
                 return
             }
             guard let aBase = a.baseAddress, let bBase = b.baseAddress else { return }
+            if m < rowsPerTile {
+                fewRows(aBase, bBase, cBase, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB,
+                        alpha: alpha, beta: beta)
+                return
+            }
             let packedB = work
             let packedA = work + depthBlock * columnBlock
             var jc = 0
@@ -87,6 +92,56 @@ public enum MatrixMultiply {
                     pc += depthBlock
                 }
                 jc += columnBlock
+            }
+        }
+
+        /// Fewer rows than a tile (a batch of one through a dense layer, say): packing would cost as much as
+        /// the product and most of each 6-row tile would be wasted, so each row of C is computed straight from
+        /// A and B, eight columns at a time, adding the products in the order p = 0, 1, … as the reference does
+        /// (results are the reference's bit for bit).
+        static func fewRows(
+            _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+            m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, alpha: Float, beta: Float
+        ) {
+            for i in 0..<m {
+                let row = c + i * n
+                var j = 0
+                while j < n {
+                    let columns = min(columnsPerTile, n - j)
+                    var acc = SIMD8<Float>()
+                    if !transposeB && columns == columnsPerTile {
+                        var bp = UnsafeRawPointer(b + j)
+                        for p in 0..<k {
+                            acc += bp.loadUnaligned(as: SIMD8<Float>.self) * (transposeA ? a[p * m + i] : a[i * k + p])
+                            bp += n * MemoryLayout<Float>.stride
+                        }
+                    } else if columns == columnsPerTile {
+                        // Eight rows of the stored Bᵀ read side by side (lanes built in registers).
+                        let r = b + j * k
+                        for p in 0..<k {
+                            let q = r + p
+                            let bv = SIMD8<Float>(q[0], q[k], q[2 * k], q[3 * k], q[4 * k], q[5 * k], q[6 * k], q[7 * k])
+                            acc += bv * (transposeA ? a[p * m + i] : a[i * k + p])
+                        }
+                    } else {
+                        for p in 0..<k {
+                            var bv = SIMD8<Float>()
+                            for s in 0..<columns { bv[s] = transposeB ? b[(j + s) * k + p] : b[p * n + j + s] }
+                            acc += bv * (transposeA ? a[p * m + i] : a[i * k + p])
+                        }
+                    }
+                    if columns == columnsPerTile {
+                        let raw = UnsafeMutableRawPointer(row + j)
+                        let result = beta == 0
+                            ? alpha * acc : alpha * acc + beta * UnsafeRawPointer(raw).loadUnaligned(as: SIMD8<Float>.self)
+                        raw.storeBytes(of: result, as: SIMD8<Float>.self)
+                    } else {
+                        for s in 0..<columns {
+                            row[j + s] = beta == 0 ? alpha * acc[s] : alpha * acc[s] + beta * row[j + s]
+                        }
+                    }
+                    j += columnsPerTile
+                }
             }
         }
 

@@ -44,6 +44,12 @@ public struct PoolShape: Equatable, Sendable {
             && kernelHeight <= inHeight + 2 * paddingHeight && kernelWidth <= inWidth + 2 * paddingWidth
     }
 
+    /// 1-D windows of 2 with stride 2 over an even width and no padding: windows tile the input in pairs.
+    var isPairwise: Bool {
+        inHeight == 1 && kernelHeight == 1 && kernelWidth == 2 && strideWidth == 2 && paddingWidth == 0
+            && paddingHeight == 0 && inWidth % 2 == 0
+    }
+
     public var inputCount: Int { batch * channels * inHeight * inWidth }
     public var outputCount: Int { batch * channels * outHeight * outWidth }
 
@@ -77,6 +83,10 @@ public enum Pooling {
     public static func maxForward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>,
                                   shape: PoolShape) {
         shape.check(input: input.count, output: output.count)
+        if shape.isPairwise {
+            pairwiseMax(input, shape) { o, _, _, value in output[o] = value }
+            return
+        }
         shape.forEachWindow { o, rows, columns, base in
             output[o] = input[windowArgmax(input, rows, columns, base, shape.inWidth)]
         }
@@ -88,6 +98,15 @@ public enum Pooling {
                                    into inputGradient: UnsafeMutableBufferPointer<Float>, shape: PoolShape) {
         shape.check(input: input.count, output: outputGradient.count)
         precondition(inputGradient.count == input.count, "pooling buffers do not match the shape")
+        if shape.isPairwise {
+            // Windows tile the input exactly: each input position gets its window's gradient or 0.
+            pairwiseMax(input, shape) { o, first, secondWins, _ in
+                let g = outputGradient[o]
+                inputGradient[first] = secondWins ? 0 : g
+                inputGradient[first + 1] = secondWins ? g : 0
+            }
+            return
+        }
         for i in 0..<inputGradient.count { inputGradient[i] = 0 }
         shape.forEachWindow { o, rows, columns, base in
             inputGradient[windowArgmax(input, rows, columns, base, shape.inWidth)] += outputGradient[o]
@@ -135,6 +154,20 @@ public enum Pooling {
         for plane in 0..<outputGradient.count {
             let share = outputGradient[plane] / Float(size)
             for i in 0..<size { inputGradient[plane * size + i] = share }
+        }
+    }
+
+    /// The pairwise case (1-D, window 2, stride 2, no padding, even width: the usual downsampling by 2):
+    /// calls body(output index, input index of the window's first value, whether the second value is the
+    /// window's argmax as windowArgmax defines it, the maximum). Windows then tile the flattened input.
+    @inline(__always)
+    static func pairwiseMax(_ input: UnsafeBufferPointer<Float>, _ shape: PoolShape,
+                            _ body: (Int, Int, Bool, Float) -> Void) {
+        for o in 0..<(input.count / 2) {
+            let a = input[2 * o], b = input[2 * o + 1]
+            // The first NaN wins, then the first largest: the second wins only over a non-NaN first value.
+            let secondWins = !a.isNaN && (b.isNaN || b > a)
+            body(o, 2 * o, secondWins, secondWins ? b : a)
         }
     }
 

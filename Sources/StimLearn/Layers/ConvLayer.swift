@@ -57,7 +57,7 @@ public final class ConvLayer: NetworkLayer {
         return s
     }
 
-    public func scratchCount(batch: Int) -> Int { geometry.scratchCount }
+    public func scratchCount(batch: Int) -> Int { shape(batch: batch).scratchCount }
 
     public func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>, batch: Int,
                         training: Bool, scratch: UnsafeMutableBufferPointer<Float>) {

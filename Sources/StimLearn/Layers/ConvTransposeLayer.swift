@@ -68,15 +68,24 @@ public final class ConvTransposeLayer: NetworkLayer {
         return s
     }
 
-    public func scratchCount(batch: Int) -> Int { adjoint.scratchCount }
+    public func scratchCount(batch: Int) -> Int { shape(batch: batch).scratchCount }
 
     public func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>, batch: Int,
                         training: Bool, scratch: UnsafeMutableBufferPointer<Float>) {
         Convolution.Optimized.backwardInput(input, weight: weight.value.readOnly, into: output,
                                             shape: shape(batch: batch), scratch: scratch)
         guard let bias else { return }
-        let plane = outputCount / outputShape[0]
-        for index in 0..<(batch * outputCount) { output[index] += bias.value[(index / plane) % outputShape[0]] }
+        let (channels, plane) = (outputShape[0], outputCount / outputShape[0])
+        var index = 0
+        for _ in 0..<batch {
+            for channel in 0..<channels {
+                let b = bias.value[channel]
+                for _ in 0..<plane {
+                    output[index] += b
+                    index += 1
+                }
+            }
+        }
     }
 
     public func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
@@ -92,8 +101,8 @@ public final class ConvTransposeLayer: NetworkLayer {
         Convolution.Optimized.backwardWeight(input, input: outputGradient, into: weight.gradient.pointer, shape: s,
                                              scratch: scratch)
         guard let bias else { return }
-        let plane = outputCount / outputShape[0]
-        bias.gradient.fill(0)
-        for index in 0..<(batch * outputCount) { bias.gradient[(index / plane) % outputShape[0]] += outputGradient[index] }
+        Convolution.backwardBias(outputGradient, into: bias.gradient.pointer, shape: ConvolutionShape(
+            batch: batch, inChannels: 1, outChannels: outputShape[0], inHeight: 1, inWidth: outputCount / outputShape[0],
+            kernelHeight: 1, kernelWidth: 1))
     }
 }

@@ -1,0 +1,154 @@
+// `StimBench learn`: training-step and inference latency of the apnea teacher CNN and the stimulus generator
+// (bench/README.md, "learn"). Each workload runs a warm-up, then `rounds` rounds of `steps` steps; a round's
+// time per step is its mean, and the printed figure is the median over rounds (plus min and max).
+import Foundation
+import StimLearn
+
+/// The teacher CNN: 2 belts × 60 samples → 2 classes.
+let teacherSpecs: [LayerSpec] = [
+    .conv1d(filters: 16, kernel: 7, padding: 3), .relu, .maxPool1d(kernel: 2, stride: 2),
+    .conv1d(filters: 32, kernel: 5, padding: 2), .relu, .maxPool1d(kernel: 2, stride: 2),
+    .conv1d(filters: 32, kernel: 3, padding: 1), .relu, .globalAveragePool, .dense(units: 2),
+]
+
+/// The stimulus generator: 128 noise values → 2 × 60 samples in (−1, 1).
+let generatorSpecs: [LayerSpec] = [
+    .dense(units: 480), .relu, .reshape([32, 15]),
+    .convTranspose1d(filters: 16, kernel: 4, stride: 2, padding: 1), .relu,
+    .convTranspose1d(filters: 2, kernel: 4, stride: 2, padding: 1), .tanh,
+]
+
+/// Multiply-adds per example of one forward pass (dense, convolution and transposed convolution layers).
+func multiplyAdds(_ network: Sequential) -> [Int] {
+    network.layers.map { layer in
+        guard let weight = layer.parameters.first(where: { $0.decays }) else { return 0 }
+        if layer is ConvTransposeLayer { return weight.count * (layer.inputCount / layer.inputShape[0]) }
+        if layer is ConvLayer { return weight.count * (layer.outputCount / layer.outputShape[0]) }
+        return weight.count
+    }
+}
+
+/// FLOPs of one step: 2 per multiply-add, once forward, once more per gradient computed (weights, input).
+func stepFlops(_ network: Sequential, batch: Int, weightGradients: Bool, inputGradient: Bool, forwardOnly: Bool = false)
+    -> Double {
+    let macs = multiplyAdds(network)
+    var total = 0
+    for (index, m) in macs.enumerated() {
+        total += m
+        if forwardOnly { continue }
+        if weightGradients { total += m }
+        if index > 0 || inputGradient { total += m }
+    }
+    return 2 * Double(total * batch)
+}
+
+struct LearnOptions {
+    var rounds = 9, milliseconds = 200.0
+    var only: Set<String> = ["a", "b", "c"]
+
+    init(_ arguments: ArraySlice<String>) throws {
+        var rest = arguments
+        while let name = rest.popFirst() {
+            guard let value = rest.popFirst() else { throw BenchError("\(name) needs a value") }
+            switch name {
+            case "--rounds": rounds = try Options.number(name, value)
+            case "--round-ms": milliseconds = Double(try Options.number(name, value))
+            case "--only": only = Set(value.split(separator: ",").map(String.init))
+            default: throw BenchError("usage: StimBench learn [--rounds 9] [--round-ms 200] [--only a,b,c]")
+            }
+        }
+    }
+}
+
+/// Median, min and max seconds per step over rounds of about `milliseconds` each.
+func timeSteps(_ options: LearnOptions, _ step: () -> Void) -> (median: Double, min: Double, max: Double) {
+    // Warm-up, and the number of steps that fills a round.
+    var steps = 1
+    while true {
+        let t = seconds { for _ in 0..<steps { step() } }
+        if t * 1000 >= options.milliseconds / 4 || steps >= 1 << 20 {
+            steps = max(1, Int(Double(steps) * options.milliseconds / 1000 / t))
+            break
+        }
+        steps *= 2
+    }
+    var perStep: [Double] = []
+    for _ in 0..<options.rounds {
+        perStep.append(seconds { for _ in 0..<steps { step() } } / Double(steps))
+    }
+    perStep.sort()
+    return (perStep[perStep.count / 2], perStep[0], perStep[perStep.count - 1])
+}
+
+func report(_ name: String, _ t: (median: Double, min: Double, max: Double), flops: Double) {
+    let line = String(format: "%@  median %.4f ms  (min %.4f, max %.4f)  %.2f MFLOP/step  %.2f GFLOP/s",
+                      name, t.median * 1e3, t.min * 1e3, t.max * 1e3, flops / 1e6, flops / t.median / 1e9)
+    print(line)
+}
+
+/// Deterministic pseudo-random floats in [−1, 1).
+func noise(_ count: Int, seed: UInt64) -> [Float] {
+    var state = seed &+ 0x9E37_79B9_7F4A_7C15
+    return (0..<count).map { _ in
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Float(Int64(bitPattern: state) >> 40) / Float(1 << 23)
+    }
+}
+
+func runLearn(_ options: LearnOptions) throws {
+    let teacher = try Sequential(inputShape: [2, 60], layers: teacherSpecs, seed: 1)
+    if options.only.contains("a") {
+        // (a) One training step of the teacher at batch 64: soft-target cross-entropy, backward, Adam.
+        let batch = 64
+        let inputs = noise(batch * teacher.inputCount, seed: 2)
+        let targets: [Float] = (0..<batch).flatMap { i -> [Float] in
+            let p = Float(i % 5) / 4
+            return [p, 1 - p]
+        }
+        let gradient = FloatBuffer(count: batch * teacher.outputCount)
+        let optimizer = Adam(parameters: teacher.parameters, learningRate: 1e-4)
+        let t = inputs.withUnsafeBufferPointer { x in
+            targets.withUnsafeBufferPointer { y in
+                timeSteps(options) {
+                    let logits = teacher.forward(x, batch: batch, training: true)
+                    _ = Loss.crossEntropy(logits: logits, targets: y, classes: 2, gradient: gradient.pointer)
+                    teacher.backward(gradient.readOnly, batch: batch)
+                    optimizer.step()
+                }
+            }
+        }
+        report("(a) teacher train step, batch 64   ", t,
+               flops: stepFlops(teacher, batch: batch, weightGradients: true, inputGradient: false))
+    }
+    if options.only.contains("b") {
+        // (b) One generator step at batch 1 through the frozen teacher: loss −logit[target].
+        let generator = try Sequential(inputShape: [128], layers: generatorSpecs, seed: 3)
+        let z = noise(128, seed: 4)
+        let target = 1
+        let gradient = FloatBuffer(count: teacher.outputCount)
+        gradient[target] = -1
+        let optimizer = Adam(parameters: generator.parameters, learningRate: 1e-4)
+        let t = z.withUnsafeBufferPointer { z in
+            timeSteps(options) {
+                let stimulus = generator.forward(z, batch: 1, training: true)
+                _ = teacher.forward(stimulus, batch: 1, training: true)
+                let stimulusGradient = teacher.backward(gradient.readOnly, batch: 1, inputGradient: true,
+                                                        parameterGradients: false)!
+                generator.backward(stimulusGradient, batch: 1)
+                optimizer.step()
+            }
+        }
+        let flops = stepFlops(generator, batch: 1, weightGradients: true, inputGradient: false)
+            + stepFlops(teacher, batch: 1, weightGradients: false, inputGradient: true)
+        report("(b) generator step, batch 1        ", t, flops: flops)
+    }
+    if options.only.contains("c") {
+        // (c) Teacher inference on one window.
+        let x = noise(teacher.inputCount, seed: 5)
+        let t = x.withUnsafeBufferPointer { x in
+            timeSteps(options) { _ = teacher.forward(x, batch: 1) }
+        }
+        report("(c) teacher inference, batch 1     ", t,
+               flops: stepFlops(teacher, batch: 1, weightGradients: false, inputGradient: false, forwardOnly: true))
+    }
+}

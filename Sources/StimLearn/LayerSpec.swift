@@ -112,3 +112,16 @@ func requirePadding(_ values: [Int], count: Int, layer: String) throws {
         throw LearnError.shape("\(layer) needs \(count) padding value(s) in 0...\(maximumSize), got \(values)")
     }
 }
+
+/// The checks every (transposed) convolution shares: 1 or 2 spatial axes, an input of that rank plus
+/// channels, and filters, kernel, stride and padding in range for each axis.
+func requireConvolution(_ name: String, _ inputShape: [Int], filters: Int, kernel: [Int], stride: [Int],
+                        padding: [Int]) throws {
+    let dims = kernel.count
+    guard dims == 1 || dims == 2 else { throw LearnError.shape("\(name): kernel must have 1 or 2 sizes") }
+    try requireShape(inputShape, rank: dims + 1, layer: name)
+    try requirePositive([filters], "filters", count: 1, layer: name)
+    try requirePositive(kernel, "kernel", count: dims, layer: name)
+    try requirePositive(stride, "stride", count: dims, layer: name)
+    try requirePadding(padding, count: dims, layer: name)
+}

@@ -15,10 +15,6 @@ struct TrainCommand: ParsableCommand {
             """
     )
 
-    enum Architecture: String, ExpressibleByArgument, CaseIterable {
-        case cnn, mlp
-    }
-
     @Argument(help: "Dataset file (.stim).")
     var dataset: String
 
@@ -26,7 +22,7 @@ struct TrainCommand: ParsableCommand {
     var out: String
 
     @Option(help: "Student architecture: cnn (three 1-D convolutions) or mlp (two hidden layers).")
-    var architecture: Architecture = .cnn
+    var architecture: StudentArchitecture = .cnn
 
     @Option(help: "Passes over the training examples.")
     var epochs = 30
@@ -73,7 +69,7 @@ struct TrainCommand: ParsableCommand {
         let all = try TrainingData(exampleShape: shape, classes: header.classNames.count, inputs: inputs, targets: targets)
         let (training, held) = validation > 0 && all.count >= 10
             ? all.split(validationFraction: validation, seed: seed) : (all, nil)
-        let network = try Sequential(inputShape: shape, layers: layers(classes: all.classes), seed: seed)
+        let network = try Sequential(inputShape: shape, layers: architecture.layers(classes: all.classes), seed: seed)
 
         var options = TrainingOptions()
         options.epochs = epochs
@@ -100,20 +96,9 @@ struct TrainCommand: ParsableCommand {
             parameters: model.parameterCount, int8: int8)
         if json { try Output.json(report) } else { report.print() }
     }
-
-    func layers(classes: Int) -> [LayerSpec] {
-        switch architecture {
-        case .cnn:
-            return [
-                .conv1d(filters: 16, kernel: 7, padding: 3), .relu, .maxPool1d(kernel: 2, stride: 2),
-                .conv1d(filters: 32, kernel: 5, padding: 2), .relu, .maxPool1d(kernel: 2, stride: 2),
-                .conv1d(filters: 32, kernel: 3, padding: 1), .relu, .globalAveragePool, .dense(units: classes),
-            ]
-        case .mlp:
-            return [.flatten, .dense(units: 64), .relu, .dense(units: 32), .relu, .dense(units: classes)]
-        }
-    }
 }
+
+extension StudentArchitecture: ExpressibleByArgument {}
 
 struct TrainReport: Encodable {
     var model: String

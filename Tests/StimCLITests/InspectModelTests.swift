@@ -6,11 +6,7 @@ import Testing
 
 /// `stim inspect` on student models: exact parameter count and the inference memory the engine uses.
 @Suite struct InspectModelTests {
-    static let teacher: [LayerSpec] = [
-        .conv1d(filters: 16, kernel: 7, padding: 3), .relu, .maxPool1d(kernel: 2, stride: 2),
-        .conv1d(filters: 32, kernel: 5, padding: 2), .relu, .maxPool1d(kernel: 2, stride: 2),
-        .conv1d(filters: 32, kernel: 3, padding: 1), .relu, .globalAveragePool, .dense(units: 2),
-    ]
+    static let teacher = StudentArchitecture.cnn.layers(classes: 2)
 
     @Test func floatAndInt8Models() throws {
         let folder = try StimBinary.temporaryDirectory()

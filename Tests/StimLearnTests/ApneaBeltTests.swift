@@ -25,11 +25,7 @@ struct ApneaBeltTests {
         return result
     }
 
-    static let architecture: [LayerSpec] = [
-        .conv1d(filters: 16, kernel: 7, padding: 3), .relu, .maxPool1d(kernel: 2, stride: 2),
-        .conv1d(filters: 32, kernel: 5, padding: 2), .relu, .maxPool1d(kernel: 2, stride: 2),
-        .conv1d(filters: 32, kernel: 3, padding: 1), .relu, .globalAveragePool, .dense(units: 2),
-    ]
+    static let architecture = StudentArchitecture.cnn.layers(classes: 2)
 
     @Test func leaveOneRecordOut() throws {
         let data = try Self.windows()

@@ -13,13 +13,8 @@ public final class ConvLayer: NetworkLayer {
          bias hasBias: Bool) throws {
         let dims = kernel.count
         let name = "conv\(dims)d"
-        guard dims == 1 || dims == 2 else { throw LearnError.shape("\(name): kernel must have 1 or 2 sizes") }
-        try requireShape(inputShape, rank: dims + 1, layer: name)
-        try requirePositive([filters], "filters", count: 1, layer: name)
-        try requirePositive(kernel, "kernel", count: dims, layer: name)
-        try requirePositive(stride, "stride", count: dims, layer: name)
+        try requireConvolution(name, inputShape, filters: filters, kernel: kernel, stride: stride, padding: padding)
         try requirePositive(dilation, "dilation", count: dims, layer: name)
-        try requirePadding(padding, count: dims, layer: name)
         let spatial = Array(inputShape.dropFirst())
         let twoD = dims == 2
         geometry = ConvolutionShape(

@@ -15,12 +15,7 @@ public final class ConvTransposeLayer: NetworkLayer {
          bias hasBias: Bool) throws {
         let dims = kernel.count
         let name = "convTranspose\(dims)d"
-        guard dims == 1 || dims == 2 else { throw LearnError.shape("\(name): kernel must have 1 or 2 sizes") }
-        try requireShape(inputShape, rank: dims + 1, layer: name)
-        try requirePositive([filters], "filters", count: 1, layer: name)
-        try requirePositive(kernel, "kernel", count: dims, layer: name)
-        try requirePositive(stride, "stride", count: dims, layer: name)
-        try requirePadding(padding, count: dims, layer: name)
+        try requireConvolution(name, inputShape, filters: filters, kernel: kernel, stride: stride, padding: padding)
         guard outputPadding.count == dims, zip(outputPadding, stride).allSatisfy({ $0 >= 0 && $0 < $1 }) else {
             throw LearnError.shape("\(name) needs padding ≥ 0 and 0 ≤ outputPadding < stride per axis")
         }

@@ -27,12 +27,14 @@ let package = Package(
         ),
         // CRC-32C with the processor's CRC instructions, for reading and writing files at memory speed.
         .target(name: "CStimCRC"),
+        // The Adam update in C: vectorized IEEE square roots, which Swift's errno-preserving sqrt prevents.
+        .target(name: "CStimVector"),
         // The Swift face of the wire formats; the only module that touches protobuf-c pointers.
         .target(name: "StimFormats", dependencies: ["CStimProto", "CStimCRC", "StimKernels"]),
         // Recordings (WFDB, EDF, CSV), windows, normalization, resampling, the belt simulator.
         .target(name: "StimSignals", dependencies: ["StimKernels"]),
         // Layers with gradients, losses, optimizers, training; quantization and model files.
-        .target(name: "StimLearn", dependencies: ["StimKernels", "StimFormats"]),
+        .target(name: "StimLearn", dependencies: ["StimKernels", "StimFormats", "CStimVector"]),
         .executableTarget(
             name: "stim",
             dependencies: [

@@ -1,3 +1,4 @@
+import CStimVector
 import StimKernels
 
 /// Updates a fixed list of parameters from the gradients the last backward pass left in them.
@@ -76,38 +77,8 @@ public final class Adam: Optimizer {
             let (w, g) = (parameter.value.pointer, parameter.gradient.pointer)
             let (m, v) = (firstMoment[index].pointer, secondMoment[index].pointer)
             let decay = parameter.decays ? learningRate * weightDecay : 0
-            Self.update(w, g, m, v, beta1: beta1, beta2: beta2, stepSize: stepSize, correction2: correction2,
-                        epsilon: epsilon, decay: decay)
-        }
-    }
-
-    /// One parameter's update, eight lanes at a time (square roots and divisions dominate, and vectorize)
-    /// and a scalar tail: the same operations per element in the same order, so the lanes change nothing.
-    @inline(__always)
-    static func update(_ w: UnsafeMutableBufferPointer<Float>, _ g: UnsafeMutableBufferPointer<Float>,
-                       _ m: UnsafeMutableBufferPointer<Float>, _ v: UnsafeMutableBufferPointer<Float>,
-                       beta1: Float, beta2: Float, stepSize: Float, correction2: Float, epsilon: Float, decay: Float) {
-        guard let wp = w.baseAddress, let gp = g.baseAddress, let mp = m.baseAddress, let vp = v.baseAddress else { return }
-        let (rest1, rest2) = (1 - beta1, 1 - beta2)
-        let count = w.count
-        typealias Lanes = SIMD8<Float>
-        func load(_ p: UnsafeMutablePointer<Float>, _ i: Int) -> Lanes { UnsafeRawPointer(p + i).loadUnaligned(as: Lanes.self) }
-        func store(_ x: Lanes, _ p: UnsafeMutablePointer<Float>, _ i: Int) { UnsafeMutableRawPointer(p + i).storeBytes(of: x, as: Lanes.self) }
-        var i = 0
-        while i + 8 <= count {
-            let gi = load(gp, i), wi = load(wp, i)
-            let mi = beta1 * load(mp, i) + rest1 * gi
-            let vi = beta2 * load(vp, i) + rest2 * gi * gi
-            store(mi, mp, i)
-            store(vi, vp, i)
-            store(wi - (stepSize * mi / ((vi * correction2).squareRoot() + epsilon) + decay * wi), wp, i)
-            i += 8
-        }
-        while i < count {
-            mp[i] = beta1 * mp[i] + rest1 * gp[i]
-            vp[i] = beta2 * vp[i] + rest2 * gp[i] * gp[i]
-            wp[i] -= stepSize * mp[i] / ((vp[i] * correction2).squareRoot() + epsilon) + decay * wp[i]
-            i += 1
+            stim_adam_update(w.baseAddress, g.baseAddress, m.baseAddress, v.baseAddress, w.count, beta1, beta2,
+                             stepSize, correction2, epsilon, decay)
         }
     }
 }

@@ -98,8 +98,7 @@ func report(_ options: LearnOptions, _ name: String, workload: String, _ t: (med
         let line = String(format: "{\"peer\": \"stim\", \"workload\": \"%@\", \"median_ms\": %.6f, \"min_ms\": %.6f, "
                           + "\"max_ms\": %.6f, \"flops\": %.0f, \"threads\": 1, \"rounds\": %d}",
                           workload, t.median * 1e3, t.min * 1e3, t.max * 1e3, flops, options.rounds)
-        print(line)
-        fflush(stdout)
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))  // unbuffered: each line as it is measured
         return
     }
     let line = String(format: "%@  median %.4f ms  (min %.4f, max %.4f)  %.2f MFLOP/step  %.2f GFLOP/s",

@@ -88,6 +88,10 @@ def main():
     peer_rounds = defaultdict(int)
     for (_, _, t), rs in peers.items():
         peer_rounds[t] = max(peer_rounds[t], len(rs))
+    stim_sub = sorted({r.get("rounds", 0) for rs in stim.values() for r in rs})
+    peer_runs = sorted({len(r.get("runs", [])) for rs in peers.values() for r in rs})
+    peer_iters = [r["median_ms"] * r["iters"] for rs in peers.values() for r in rs if "iters" in r]
+    run_s = statistics.median(peer_iters) / 1e3 if peer_iters else 0
 
     p = print
     p("## stim vs peers")
@@ -98,10 +102,11 @@ def main():
     if load1:
         p(f"* Load average (1 min) around the rounds: {min(load1):.2f}–{max(load1):.2f} "
           f"(median {statistics.median(load1):.2f}; {len(load1)} readings)")
-    p(f"* Rounds, alternating stim and peers: stim {stim_rounds} (`StimBench learn --json`, each the median of its "
-      f"own timed rounds, 1 thread, pinned to one CPU); peers "
+    p(f"* Rounds, alternating stim and peers: stim {stim_rounds} (`StimBench learn --json`, each the median of "
+      f"{'/'.join(map(str, stim_sub))} timed rounds, 1 thread, pinned to one CPU); peers "
       + ", ".join(f"{n} at {t} thread{'s' if t > 1 else ''}" for t, n in sorted(peer_rounds.items(), reverse=True))
-      + " (`peers.py --json`, each the median of 7 runs of about 0.3 s, pinned to as many CPUs as threads).")
+      + f" (`peers.py --json`, each the median of {'/'.join(map(str, peer_runs))} runs of about {run_s:.1f} s, "
+      "pinned to as many CPUs as threads; outputs checked against the numpy reference first).")
     if versions:
         p(f"* Peers: {'; '.join(versions)}")
     p("* Figures: median over rounds of each round's median, ms per step (a, b) or per window (c). "
@@ -179,6 +184,14 @@ def main():
             p(f"* Command: `{info['command']}`")
         if info.get("dataset"):
             p(f"* Dataset: {info['dataset']}")
+        train = os.path.join(a.dir, "train.json")
+        if os.path.exists(train):
+            try:
+                t = json.load(open(train))
+                p(f"* Trained {t.get('epochs')} epochs on {t.get('examples'):,} examples, {t.get('parameters'):,} "
+                  f"parameters, int8 {t.get('int8')}; validation accuracy {t.get('validation_accuracy', 0):.3f}.")
+            except (ValueError, TypeError):
+                pass
         if wall:
             p(f"* Wall time {wall.group(1)}, exit status {status.group(1) if status else '?'}.")
         p()

@@ -5,8 +5,8 @@ side, as a markdown report with ratios, plus the peak memory of `stim train --in
     python3 bench/learn/compare.py --dir bench/out/learn-compare [--command "..."] > report.md
 
 Reads from --dir:
-    stim-r*.jsonl        StimBench learn --json, one file per round ({"peer": "stim", "workload", "median_ms", ...})
-    peers-t*-r*.jsonl    peers.py --json, one file per round and thread count
+    stim-tT-rI.jsonl     StimBench learn --json ({"peer": "stim", "workload", "median_ms", ...}), run just before
+    peers-tT-rI.jsonl    peers.py --threads T --json of round I: the two make a pair
     loads.txt            "<label> <load1> <load5> <load15>" lines written around the rounds
     train-time.txt       /usr/bin/time -v of `stim train` (optional), train.json its --json output (optional)
     memory.txt           "key value" lines about that run (optional)
@@ -31,10 +31,6 @@ def fmt(ms):
     return f"{ms:.4f}" if ms < 1 else f"{ms:.3f}" if ms < 100 else f"{ms:.1f}"
 
 
-def ratio(peer_ms, stim_ms):
-    return f"{peer_ms / stim_ms:.2f}"
-
-
 def read_jsonl(path):
     out = []
     with open(path) as f:
@@ -45,9 +41,10 @@ def read_jsonl(path):
     return out
 
 
-def round_number(path):
-    m = re.search(r"-r(\d+)\.jsonl$", path)
-    return int(m.group(1)) if m else 0
+def pair_key(path):
+    """(threads, round) of stim-tT-rI.jsonl or peers-tT-rI.jsonl."""
+    m = re.search(r"-t(\d+)-r(\d+)\.jsonl$", path)
+    return int(m.group(1)), int(m.group(2))
 
 
 def cpu_model():
@@ -67,31 +64,47 @@ def main():
     ap.add_argument("--command", default="bench/learn/compare")
     a = ap.parse_args()
 
-    # stim: per workload, one median per round (each the median of StimBench's own rounds).
-    stim = defaultdict(list)
-    for path in sorted(glob.glob(os.path.join(a.dir, "stim-r*.jsonl")), key=round_number):
-        for r in read_jsonl(path):
-            stim[r["workload"]].append(r)
-    # peers: per (workload, peer, threads), one median per round.
-    peers = defaultdict(list)
-    for path in sorted(glob.glob(os.path.join(a.dir, "peers-t*-r*.jsonl")), key=round_number):
-        for r in read_jsonl(path):
-            peers[(r["workload"], r["peer"], r["threads"])].append(r)
+    # One median per round on each side; stim-tT-rI.jsonl ran just before peers-tT-rI.jsonl (a pair).
+    stim, peers = {}, {}   # (threads, round) -> {workload: record}, {(workload, peer): record}
+    for path in glob.glob(os.path.join(a.dir, "stim-t*-r*.jsonl")):
+        stim[pair_key(path)] = {r["workload"]: r for r in read_jsonl(path)}
+    for path in glob.glob(os.path.join(a.dir, "peers-t*-r*.jsonl")):
+        peers[pair_key(path)] = {(r["workload"], r["peer"]): r for r in read_jsonl(path)}
 
     loads = []
     if os.path.exists(os.path.join(a.dir, "loads.txt")):
         with open(os.path.join(a.dir, "loads.txt")) as f:
             loads = [line.split() for line in f if line.strip()]
     load1 = [float(x[1]) for x in loads if len(x) > 1]
-    versions = sorted({r.get("version", "") for rs in peers.values() for r in rs if r.get("version")})
-    stim_rounds = max((len(v) for v in stim.values()), default=0)
-    peer_rounds = defaultdict(int)
-    for (_, _, t), rs in peers.items():
-        peer_rounds[t] = max(peer_rounds[t], len(rs))
-    stim_sub = sorted({r.get("rounds", 0) for rs in stim.values() for r in rs})
-    peer_runs = sorted({len(r.get("runs", [])) for rs in peers.values() for r in rs})
-    peer_iters = [r["median_ms"] * r["iters"] for rs in peers.values() for r in rs if "iters" in r]
-    run_s = statistics.median(peer_iters) / 1e3 if peer_iters else 0
+    versions = sorted({r.get("version", "") for rs in peers.values() for r in rs.values() if r.get("version")})
+    stim_sub = sorted({r.get("rounds", 0) for rs in stim.values() for r in rs.values()})
+    peer_runs = sorted({len(r.get("runs", [])) for rs in peers.values() for r in rs.values()})
+    peer_secs = [r["median_ms"] * r["iters"] for rs in peers.values() for r in rs.values() if "iters" in r]
+    run_s = statistics.median(peer_secs) / 1e3 if peer_secs else 0
+    threads = sorted({t for t, _ in peers})
+    rounds_at = {t: sorted(i for tt, i in peers if tt == t) for t in threads}
+
+    all_workloads = {w for rs in stim.values() for w in rs}
+    workloads = [w for w in ORDER if w in all_workloads] + sorted(all_workloads - set(ORDER))
+
+    def stim_ms(w, keys=None):
+        return [rs[w]["median_ms"] for k, rs in sorted(stim.items()) if w in rs and (keys is None or k in keys)]
+
+    def compared(w):
+        """Per (peer, threads) of workload w: peer medians, paired stim medians, paired ratios (peer/stim)."""
+        pw = PEER_WORKLOAD.get(w, w)
+        out = {}
+        for key in sorted(peers):
+            if key not in stim or w not in stim[key]:
+                continue
+            s = stim[key][w]["median_ms"]
+            for (wk, peer), r in peers[key].items():
+                if wk == pw:
+                    e = out.setdefault((peer, key[0]), ([], [], []))
+                    e[0].append(r["median_ms"])
+                    e[1].append(s)
+                    e[2].append(r["median_ms"] / s)
+        return out
 
     p = print
     p("## stim vs peers")
@@ -102,60 +115,67 @@ def main():
     if load1:
         p(f"* Load average (1 min) around the rounds: {min(load1):.2f}–{max(load1):.2f} "
           f"(median {statistics.median(load1):.2f}; {len(load1)} readings)")
-    p(f"* Rounds, alternating stim and peers: stim {stim_rounds} (`StimBench learn --json`, each the median of "
-      f"{'/'.join(map(str, stim_sub))} timed rounds, 1 thread, pinned to one CPU); peers "
-      + ", ".join(f"{n} at {t} thread{'s' if t > 1 else ''}" for t, n in sorted(peer_rounds.items(), reverse=True))
-      + f" (`peers.py --json`, each the median of {'/'.join(map(str, peer_runs))} runs of about {run_s:.1f} s, "
-      "pinned to as many CPUs as threads; outputs checked against the numpy reference first).")
+    p("* Rounds: " + ", ".join(f"{len(rounds_at[t])} with the peers at {t} thread{'s' if t > 1 else ''}"
+                               for t in sorted(threads, reverse=True))
+      + f". Each round runs `StimBench learn --json` (median of {'/'.join(map(str, stim_sub))} timed rounds; "
+      f"StimLearn computes on 1 thread, pinned to one CPU), then `peers.py --workload a,b,c --json` (median of "
+      f"{'/'.join(map(str, peer_runs))} runs of about {run_s:.1f} s; each peer pinned to as many CPUs as threads; "
+      "outputs checked against the numpy reference first).")
     if versions:
         p(f"* Peers: {'; '.join(versions)}")
     p("* Figures: median over rounds of each round's median, ms per step (a, b) or per window (c). "
-      "**ratio = peer ms / stim ms: above 1, stim is faster.** Spread = fastest and slowest round. "
-      "StimLearn computes on one thread; the peers' thread count is in the `threads` column.")
+      "**ratio = peer ms / stim ms, the median over rounds of the ratio within each round (stim and the peer ran "
+      "back to back): above 1, stim is faster.** stim ms in a row: its median over the rounds of that row's "
+      "thread count; spread = fastest and slowest round.")
     p("* `c_int8_teacher_infer_b1`: stim's int8-quantized teacher (`QuantizedNetwork.classify`, integer path) "
       "against the peers' float32 inference of the same teacher (the issue's goal: per-window latency, float32 and "
       "int8, faster than ONNX Runtime).")
     p()
 
-    # Summary: stim against ONNX Runtime (c) and the fastest peer (every workload).
-    p("### Summary: stim against the fastest peer")
+    p("### Summary: stim against the fastest peer at each thread count")
     p()
-    p("| workload | stim ms | fastest peer (threads) | peer ms | ratio peer/stim | onnxruntime ms | ratio ORT/stim |")
-    p("|---|---|---|---|---|---|---|")
-    workloads = [w for w in ORDER if w in stim] + sorted(w for w in stim if w not in ORDER)
+    head = "| workload | stim ms |"
+    rule = "|---|---|"
+    for t in threads:
+        head += f" fastest peer, {t} thread{'s' if t > 1 else ''} | ms | ratio peer/stim |"
+        rule += "---|---|---|"
+    p(head)
+    p(rule)
     for w in workloads:
-        s = statistics.median(r["median_ms"] for r in stim[w])
-        pw = PEER_WORKLOAD.get(w, w)
-        cands = [(statistics.median(r["median_ms"] for r in rs), peer, t)
-                 for (wk, peer, t), rs in peers.items() if wk == pw]
-        if cands:
-            best = min(cands)
-            fastest = f"{best[1]} ({best[2]})", fmt(best[0]), ratio(best[0], s)
-        else:
-            fastest = "—", "—", "—"
-        ort = [c for c in cands if c[1] == "onnxruntime"]
-        ort_best = min(ort) if ort else None
-        o = (fmt(ort_best[0]), ratio(ort_best[0], s)) if ort_best else ("—", "—")
-        p(f"| {w} | {fmt(s)} | {fastest[0]} | {fastest[1]} | **{fastest[2]}** | {o[0]} | {o[1]} |")
+        c = compared(w)
+        row = f"| {w} | {fmt(statistics.median(stim_ms(w)))} |"
+        for t in threads:
+            cands = [(statistics.median(v[0]), peer, v) for (peer, tt), v in c.items() if tt == t]
+            if cands:
+                m, peer, v = min(cands, key=lambda x: x[0])
+                row += f" {peer} | {fmt(m)} | **{statistics.median(v[2]):.2f}** |"
+            else:
+                row += " — | — | — |"
+        p(row)
     p()
+    goal = []
+    for w in ("c_teacher_infer_b1", "c_int8_teacher_infer_b1"):
+        for (peer, t), v in sorted(compared(w).items(), key=lambda x: x[0][1]):
+            if peer == "onnxruntime":
+                goal.append(f"{'int8' if 'int8' in w else 'float32'} vs ORT at {t} thread{'s' if t > 1 else ''}: "
+                            f"{statistics.median(v[2]):.2f}")
+    if goal:
+        p("Goal (per-window inference faster than ONNX Runtime; ratio ORT/stim above 1 = met): " + "; ".join(goal) + ".")
+        p()
 
-    # Every peer.
     p("### Every peer")
     p()
-    p("| workload | stim ms (spread) | peer | threads | peer ms (spread) | ratio peer/stim |")
+    p("| workload | peer | threads | peer ms (spread) | stim ms (spread) | ratio peer/stim (spread) |")
     p("|---|---|---|---|---|---|")
     for w in workloads:
-        ss = [r["median_ms"] for r in stim[w]]
-        s = statistics.median(ss)
-        pw = PEER_WORKLOAD.get(w, w)
-        keys = sorted((k for k in peers if k[0] == pw), key=lambda k: (-k[2], k[1]))
-        if not keys:
-            p(f"| {w} | {fmt(s)} ({fmt(min(ss))}–{fmt(max(ss))}) | — | — | — | — |")
-        for k in keys:
-            ms = [r["median_ms"] for r in peers[k]]
-            m = statistics.median(ms)
-            p(f"| {w} | {fmt(s)} ({fmt(min(ss))}–{fmt(max(ss))}) | {k[1]} | {k[2]} | "
-              f"{fmt(m)} ({fmt(min(ms))}–{fmt(max(ms))}) | {ratio(m, s)} |")
+        c = compared(w)
+        for (peer, t), (pm, sm, ratios) in sorted(c.items(), key=lambda x: (-x[0][1], x[0][0])):
+            p(f"| {w} | {peer} | {t} | {fmt(statistics.median(pm))} ({fmt(min(pm))}–{fmt(max(pm))}) | "
+              f"{fmt(statistics.median(sm))} ({fmt(min(sm))}–{fmt(max(sm))}) | "
+              f"{statistics.median(ratios):.2f} ({min(ratios):.2f}–{max(ratios):.2f}) |")
+        if not c:
+            ss = stim_ms(w)
+            p(f"| {w} | — | — | — | {fmt(statistics.median(ss))} ({fmt(min(ss))}–{fmt(max(ss))}) | — |")
     p()
 
     # Peak memory of stim train.

@@ -1,6 +1,7 @@
 // `StimBench learn`: training-step and inference latency of the apnea teacher CNN and the stimulus generator
 // (bench/README.md, "learn"). Each workload runs a warm-up, then `rounds` rounds of `steps` steps; a round's
 // time per step is its mean, and the printed figure is the median over rounds (plus min and max).
+// `--json`: one JSON line per workload, named as bench/learn/peers.py names them, for bench/learn/compare.
 import Foundation
 import StimLearn
 
@@ -44,19 +45,28 @@ func stepFlops(_ network: Sequential, batch: Int, weightGradients: Bool, inputGr
 
 struct LearnOptions {
     var rounds = 9, milliseconds = 200.0
-    var only: Set<String> = ["a", "b", "c"]
+    var only: Set<String> = ["a", "b", "c", "c_int8"]
+    var json = false
+
+    static let usage = "usage: StimBench learn [--rounds 9] [--round-ms 200] [--only a,b,c,c_int8] [--json]"
 
     init(_ arguments: ArraySlice<String>) throws {
         var rest = arguments
         while let name = rest.popFirst() {
+            if name == "--json" {
+                json = true
+                continue
+            }
             guard let value = rest.popFirst() else { throw BenchError("\(name) needs a value") }
             switch name {
             case "--rounds": rounds = try Options.number(name, value)
             case "--round-ms": milliseconds = Double(try Options.number(name, value))
             case "--only": only = Set(value.split(separator: ",").map(String.init))
-            default: throw BenchError("usage: StimBench learn [--rounds 9] [--round-ms 200] [--only a,b,c]")
+            default: throw BenchError(Self.usage)
             }
         }
+        let known: Set<String> = ["a", "b", "c", "c_int8"]
+        guard rounds > 0, milliseconds > 0, only.isSubset(of: known) else { throw BenchError(Self.usage) }
     }
 }
 
@@ -80,7 +90,17 @@ func timeSteps(_ options: LearnOptions, _ step: () -> Void) -> (median: Double, 
     return (perStep[perStep.count / 2], perStep[0], perStep[perStep.count - 1])
 }
 
-func report(_ name: String, _ t: (median: Double, min: Double, max: Double), flops: Double) {
+/// One workload's result: a text line, or with `--json` one JSON line named as bench/learn/peers.py names the
+/// workload ({"peer": "stim", "workload", "median_ms", "min_ms", "max_ms", "flops", "threads", "rounds"}).
+func report(_ options: LearnOptions, _ name: String, workload: String, _ t: (median: Double, min: Double, max: Double),
+            flops: Double) {
+    if options.json {
+        let line = String(format: "{\"peer\": \"stim\", \"workload\": \"%@\", \"median_ms\": %.6f, \"min_ms\": %.6f, "
+                          + "\"max_ms\": %.6f, \"flops\": %.0f, \"threads\": 1, \"rounds\": %d}",
+                          workload, t.median * 1e3, t.min * 1e3, t.max * 1e3, flops, options.rounds)
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))  // unbuffered: each line as it is measured
+        return
+    }
     let line = String(format: "%@  median %.4f ms  (min %.4f, max %.4f)  %.2f MFLOP/step  %.2f GFLOP/s",
                       name, t.median * 1e3, t.min * 1e3, t.max * 1e3, flops / 1e6, flops / t.median / 1e9)
     print(line)
@@ -117,7 +137,7 @@ func runLearn(_ options: LearnOptions) throws {
                 }
             }
         }
-        report("(a) teacher train step, batch 64   ", t,
+        report(options, "(a) teacher train step, batch 64   ", workload: "a_teacher_train_b64", t,
                flops: stepFlops(teacher, batch: batch, weightGradients: true, inputGradient: false))
     }
     if options.only.contains("b") {
@@ -140,7 +160,7 @@ func runLearn(_ options: LearnOptions) throws {
         }
         let flops = stepFlops(generator, batch: 1, weightGradients: true, inputGradient: false)
             + stepFlops(teacher, batch: 1, weightGradients: false, inputGradient: true)
-        report("(b) generator step, batch 1        ", t, flops: flops)
+        report(options, "(b) generator step, batch 1        ", workload: "b_generator_step_b1", t, flops: flops)
     }
     if options.only.contains("c") {
         // (c) Teacher inference on one window.
@@ -148,7 +168,27 @@ func runLearn(_ options: LearnOptions) throws {
         let t = x.withUnsafeBufferPointer { x in
             timeSteps(options) { _ = teacher.forward(x, batch: 1) }
         }
-        report("(c) teacher inference, batch 1     ", t,
+        report(options, "(c) teacher inference, batch 1     ", workload: "c_teacher_infer_b1", t,
                flops: stepFlops(teacher, batch: 1, weightGradients: false, inputGradient: false, forwardOnly: true))
+    }
+    if options.only.contains("c_int8") {
+        // (c, int8) The int8-quantized teacher on one window through the integer path (QuantizedNetwork):
+        // the float window is quantized at the input, every layer runs on int8, classify picks the class.
+        // Calibration: 256 windows of the same noise distribution as the timed one.
+        let calibration = noise(256 * teacher.inputCount, seed: 6)
+        let quantized = try QuantizedNetwork(neuralNet: Quantizer.quantize(teacher, calibration: calibration),
+                                             inputShape: teacher.inputShape)
+        let x = noise(teacher.inputCount, seed: 5)
+        var failure: Error?
+        var classes = 0
+        let t = x.withUnsafeBufferPointer { x in
+            timeSteps(options) {
+                do { classes &+= try quantized.classify(x) } catch { failure = error }
+            }
+        }
+        if let failure { throw failure }
+        report(options, "(c) teacher int8 inference, batch 1", workload: "c_int8_teacher_infer_b1", t,
+               flops: stepFlops(teacher, batch: 1, weightGradients: false, inputGradient: false, forwardOnly: true))
+        if classes < 0 { print(classes) }  // keeps the classifications alive
     }
 }

@@ -5,12 +5,8 @@
 import Foundation
 import StimLearn
 
-/// The teacher CNN: 2 belts × 60 samples → 2 classes.
-let teacherSpecs: [LayerSpec] = [
-    .conv1d(filters: 16, kernel: 7, padding: 3), .relu, .maxPool1d(kernel: 2, stride: 2),
-    .conv1d(filters: 32, kernel: 5, padding: 2), .relu, .maxPool1d(kernel: 2, stride: 2),
-    .conv1d(filters: 32, kernel: 3, padding: 1), .relu, .globalAveragePool, .dense(units: 2),
-]
+/// The teacher CNN (2 belts × 60 samples → 2 classes) is `StudentArchitecture.cnn`.
+let teacherSpecs = StudentArchitecture.cnn.layers(classes: 2)
 
 /// The stimulus generator: 128 noise values → 2 × 60 samples in (−1, 1).
 let generatorSpecs: [LayerSpec] = [

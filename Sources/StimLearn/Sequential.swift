@@ -39,6 +39,18 @@ public final class Sequential {
         initialize(initializer, seed: seed)
     }
 
+    /// Threads a batch's convolutions are spread over. Examples are independent, so outputs and input
+    /// gradients are the same bits for any count; weight gradients add per-thread parts, so a model is
+    /// reproducible for a given count.
+    public var threads = 1 {
+        didSet {
+            precondition(threads >= 1, "threads must be at least 1")
+            for case let layer as ThreadedLayer in layers { layer.threads = threads }
+            // Scratch depends on the split: the next forward pass sizes it again.
+            capacity = 0
+        }
+    }
+
     public var outputShape: [Int] { layers[layers.count - 1].outputShape }
     public var inputCount: Int { inputShape.reduce(1, *) }
     public var outputCount: Int { outputShape.reduce(1, *) }

@@ -32,8 +32,10 @@ public struct TrainingOptions: Equatable, Sendable {
     public var patience: Int?
     /// One weight per class for the loss; nil weighs classes equally.
     public var classWeights: [Float]?
-    /// Fixes the shuffling order: the same seed, data and network give the same weights.
+    /// Fixes the shuffling order: the same seed, data, network and thread count give the same weights.
     public var seed: UInt64 = 0
+    /// Threads each batch's convolutions are spread over (`Sequential.threads`).
+    public var threads = 1
 
     public init() {}
 }
@@ -71,6 +73,7 @@ public struct Trainer {
     public func train(_ network: Sequential, on data: TrainingData, validation: TrainingData? = nil,
                       progress: ((EpochReport) -> Void)? = nil) throws -> TrainingResult {
         try check(network, data, validation)
+        network.threads = max(1, options.threads)
         let clock = ContinuousClock()
         let start = clock.now
         let optimizer = options.optimizer.make(for: network.parameters)

@@ -42,6 +42,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Seed of initialization and shuffling: the same seed gives the same model.")
     var seed: UInt64 = 0
 
+    @Option(help: "Threads each batch is spread over (default: every core). A model is reproducible for a given seed and thread count.")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
     @Flag(help: "Quantize to int8 for the integer path.")
     var int8 = false
 
@@ -54,6 +57,7 @@ struct TrainCommand: ParsableCommand {
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be positive") }
         guard (0..<0.9).contains(validation) else { throw ValidationError("--validation must be in [0, 0.9)") }
         guard patience >= 0 else { throw ValidationError("--patience must be 0 or more epochs") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
@@ -78,6 +82,7 @@ struct TrainCommand: ParsableCommand {
         options.schedule = .cosine(floor: 0.05)
         options.patience = held != nil && patience > 0 ? patience : nil
         options.seed = seed
+        options.threads = threads
         let progress = TrainingProgressLine(enabled: !json)
         Output.status("training a \(architecture.rawValue) of \(network.parameterCount) parameters on \(training.count) examples"
                       + (held.map { ", validating on \($0.count)" } ?? ""))

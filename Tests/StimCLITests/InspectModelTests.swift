@@ -52,7 +52,7 @@ import Testing
         let model = try ModelFile.read(path: "\(dir)/m.stimm")
         guard case .net(let net) = model.body else { Issue.record("not a network"); return }
         #expect(net.inputQuantization != nil)
-        // The same seed gives the same model, byte for byte.
+        // The same seed (and thread count) gives the same model, byte for byte.
         _ = try StimBinary.json(["train", "\(dir)/w.stim", "--out", "\(dir)/again.stimm", "--epochs", "4", "--int8"])
         #expect(FileManager.default.contents(atPath: "\(dir)/m.stimm") == FileManager.default.contents(atPath: "\(dir)/again.stimm"))
 

@@ -101,6 +101,33 @@ import Testing
         #expect(normalized.allSatisfy { abs($0) < 0.3 })
     }
 
+    /// Spreading a batch over threads changes no output or input-gradient bit; weight gradients add
+    /// per-thread parts, so they agree to rounding. Odd batch sizes leave a shorter last run.
+    @Test(arguments: [1, 7, 64])
+    func threadsGiveTheSameResults(batch: Int) throws {
+        let specs: [LayerSpec] = [
+            .conv1d(filters: 6, kernel: 5, padding: 2), .relu, .maxPool1d(kernel: 2, stride: 2),
+            .conv1d(filters: 4, kernel: 3), .tanh,
+            .globalAveragePool, .dense(units: 3),
+        ]
+        let one = try Sequential(inputShape: [2, 30], layers: specs, seed: 9)
+        let two = try Sequential(inputShape: [2, 30], layers: specs, seed: 9)
+        two.threads = 3
+        var checker = GradientCheck()
+        let input = checker.randoms(batch * 60), upstream = checker.randoms(batch * 3)
+        var results: [([Float], [Float], [[Float]])] = []
+        for network in [one, two] {
+            let output = Array(input.withUnsafeBufferPointer { network.forward($0, batch: batch, training: true) })
+            let gradient = Array(upstream.withUnsafeBufferPointer { network.backward($0, batch: batch, inputGradient: true)! })
+            results.append((output, gradient, network.parameters.map(\.gradient.array)))
+        }
+        #expect(results[0].0 == results[1].0)
+        #expect(results[0].1 == results[1].1)
+        for (a, b) in zip(results[0].2, results[1].2) {
+            for (x, y) in zip(a, b) { #expect(abs(x - y) <= 1e-5 * max(1, abs(x)), "\(x) vs \(y)") }
+        }
+    }
+
     @Test func shapeErrorsNameTheLayer() {
         #expect(throws: LearnError.self) { try Sequential(inputShape: [2, 60], layers: [.dense(units: 3)]) }
         do {

@@ -232,17 +232,20 @@ import Testing
     /// The same seed, data and network give identical weights; another seed does not.
     @Test func fixedSeedsAreReproducible() throws {
         let data = try Self.sines(count: 200, seed: 4)
-        func run(_ seed: UInt64) throws -> [[Float]] {
+        func run(_ seed: UInt64, threads: Int = 1) throws -> [[Float]] {
             let network = try Sequential(inputShape: [1, 32], layers: Self.small + [.dropout(rate: 0.2)], seed: 5)
             var options = TrainingOptions()
             options.epochs = 3
             options.seed = seed
             options.clipNorm = 1
+            options.threads = threads
             _ = try Trainer(options: options).train(network, on: data)
             return network.snapshot()
         }
         #expect(try run(1) == run(1))
         #expect(try run(1) != run(2))
+        // Two threads: reproducible too.
+        #expect(try run(1, threads: 2) == run(1, threads: 2))
     }
 
     /// Early stopping: once validation loss stops falling for `patience` epochs, training ends and the

@@ -40,11 +40,11 @@ func stepFlops(_ network: Sequential, batch: Int, weightGradients: Bool, inputGr
 }
 
 struct LearnOptions {
-    var rounds = 9, milliseconds = 200.0
+    var rounds = 9, milliseconds = 200.0, threads = 1
     var only: Set<String> = ["a", "b", "c", "c_int8"]
     var json = false
 
-    static let usage = "usage: StimBench learn [--rounds 9] [--round-ms 200] [--only a,b,c,c_int8] [--json]"
+    static let usage = "usage: StimBench learn [--rounds 9] [--round-ms 200] [--only a,b,c,c_int8] [--threads 1] [--json]"
 
     init(_ arguments: ArraySlice<String>) throws {
         var rest = arguments
@@ -58,11 +58,12 @@ struct LearnOptions {
             case "--rounds": rounds = try Options.number(name, value)
             case "--round-ms": milliseconds = Double(try Options.number(name, value))
             case "--only": only = Set(value.split(separator: ",").map(String.init))
+            case "--threads": threads = try Options.number(name, value)
             default: throw BenchError(Self.usage)
             }
         }
         let known: Set<String> = ["a", "b", "c", "c_int8"]
-        guard rounds > 0, milliseconds > 0, only.isSubset(of: known) else { throw BenchError(Self.usage) }
+        guard rounds > 0, milliseconds > 0, threads > 0, only.isSubset(of: known) else { throw BenchError(Self.usage) }
     }
 }
 
@@ -92,8 +93,8 @@ func report(_ options: LearnOptions, _ name: String, workload: String, _ t: (med
             flops: Double) {
     if options.json {
         let line = String(format: "{\"peer\": \"stim\", \"workload\": \"%@\", \"median_ms\": %.6f, \"min_ms\": %.6f, "
-                          + "\"max_ms\": %.6f, \"flops\": %.0f, \"threads\": 1, \"rounds\": %d}",
-                          workload, t.median * 1e3, t.min * 1e3, t.max * 1e3, flops, options.rounds)
+                          + "\"max_ms\": %.6f, \"flops\": %.0f, \"threads\": %d, \"rounds\": %d}",
+                          workload, t.median * 1e3, t.min * 1e3, t.max * 1e3, flops, options.threads, options.rounds)
         FileHandle.standardOutput.write(Data((line + "\n").utf8))  // unbuffered: each line as it is measured
         return
     }
@@ -113,6 +114,8 @@ func noise(_ count: Int, seed: UInt64) -> [Float] {
 
 func runLearn(_ options: LearnOptions) throws {
     let teacher = try Sequential(inputShape: [2, 60], layers: teacherSpecs, seed: 1)
+    // Batch-1 workloads run on one thread whatever this says (a batch of one does not split).
+    teacher.threads = options.threads
     if options.only.contains("a") {
         // (a) One training step of the teacher at batch 64: soft-target cross-entropy, backward, Adam.
         let batch = 64

@@ -118,7 +118,7 @@ def main():
     p("* Rounds: " + ", ".join(f"{len(rounds_at[t])} with the peers at {t} thread{'s' if t > 1 else ''}"
                                for t in sorted(threads, reverse=True))
       + f". Each round runs `StimBench learn --json` (median of {'/'.join(map(str, stim_sub))} timed rounds; "
-      f"StimLearn computes on 1 thread, pinned to one CPU), then `peers.py --workload a,b,c --json` (median of "
+      f"`--threads T`, pinned to T CPUs), then `peers.py --workload a,b,c --json` (median of "
       f"{'/'.join(map(str, peer_runs))} runs of about {run_s:.1f} s; each peer pinned to as many CPUs as threads; "
       "outputs checked against the numpy reference first).")
     if versions:
@@ -134,17 +134,19 @@ def main():
 
     p("### Summary: stim against the fastest peer at each thread count")
     p()
-    head = "| workload | stim ms |"
-    rule = "|---|---|"
+    head = "| workload |"
+    rule = "|---|"
     for t in threads:
-        head += f" fastest peer, {t} thread{'s' if t > 1 else ''} | ms | ratio peer/stim |"
-        rule += "---|---|---|"
+        head += f" stim ms, {t} thread{'s' if t > 1 else ''} | fastest peer | ms | ratio peer/stim |"
+        rule += "---|---|---|---|"
     p(head)
     p(rule)
     for w in workloads:
         c = compared(w)
-        row = f"| {w} | {fmt(statistics.median(stim_ms(w)))} |"
+        row = f"| {w} |"
         for t in threads:
+            ss = stim_ms(w, {k for k in stim if k[0] == t})
+            row += f" {fmt(statistics.median(ss)) if ss else '—'} |"
             cands = [(statistics.median(v[0]), peer, v) for (peer, tt), v in c.items() if tt == t]
             if cands:
                 m, peer, v = min(cands, key=lambda x: x[0])

@@ -80,7 +80,8 @@ public enum MatrixMultiply {
         }
 
         /// Only C[rows, columns] (half-open ranges within 0..<m and 0..<n) of the product; the rest of C is
-        /// neither read nor written. Each element is computed exactly as the whole product computes it.
+        /// neither read nor written. Each element is computed exactly as the whole product computes it (the
+        /// same tiles, depth blocks and order of additions), so splitting a product does not change its result.
         public static func multiply(
             _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, into c: UnsafeMutableBufferPointer<Float>,
             m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
@@ -100,7 +101,7 @@ public enum MatrixMultiply {
                 return
             }
             guard let aBase = a.baseAddress, let bBase = b.baseAddress else { return }
-            if rows.count < rowsPerTile {
+            if m < rowsPerTile {
                 fewRows(aBase, bBase, cBase, m: m, n: n, k: k, rows: rows, columns: columns,
                         transposeA: transposeA, transposeB: transposeB, alpha: alpha, beta: beta)
                 return
@@ -285,10 +286,33 @@ public enum MatrixMultiply {
             }
         }
 
+        #if STIM_AVX2
+        /// A function of its own, optimized for size: LLVM then leaves the depth loop as written instead of
+        /// unrolling it by two and hoisting the next step's loads, which with 12 accumulators, 2 B vectors and
+        /// a broadcast (all 16 ymm registers) spills accumulators to the stack and costs about 40%. The call
+        /// is once per tile (depth · 6 · 16 multiply-adds), so its cost does not show.
+        @inline(never) @_optimize(size)
+        static func microKernel(
+            _ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, depth: Int,
+            c: UnsafeMutablePointer<Float>, rowStride: Int, rows: Int, columns: Int, alpha: Float, beta: Float
+        ) {
+            tile(a, b, depth: depth, c: c, rowStride: rowStride, rows: rows, columns: columns, alpha: alpha, beta: beta)
+        }
+        #else
+        /// Inlined: with 128-bit vectors (12 of 16 registers hold accumulators) LLVM's unrolling pays.
+        @inline(__always)
+        static func microKernel(
+            _ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, depth: Int,
+            c: UnsafeMutablePointer<Float>, rowStride: Int, rows: Int, columns: Int, alpha: Float, beta: Float
+        ) {
+            tile(a, b, depth: depth, c: c, rowStride: rowStride, rows: rows, columns: columns, alpha: alpha, beta: beta)
+        }
+        #endif
+
         /// One 6 × W tile of C from a packed A panel and a packed B panel; only `rows` × `columns` of it
         /// are stored, for the tiles at the block edges.
         @inline(__always)
-        static func microKernel(
+        static func tile(
             _ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, depth: Int,
             c: UnsafeMutablePointer<Float>, rowStride: Int, rows: Int, columns: Int, alpha: Float, beta: Float
         ) {

@@ -145,6 +145,7 @@ do {
     let arguments = Array(CommandLine.arguments.dropFirst())
     if arguments.first == "learn" {
         try runLearn(LearnOptions(arguments.dropFirst()))
+    } else if arguments.first == "matmul" { try runMatMul(MatMulOptions(arguments.dropFirst()))
     } else {
         print(try run(Options(arguments)))
     }

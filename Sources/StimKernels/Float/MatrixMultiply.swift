@@ -28,60 +28,108 @@ public enum MatrixMultiply {
     }
 
     /// Blocked as in GotoBLAS: a kc × nc block of op(B) and an mc × kc block of op(A) are packed into
-    /// `scratch` as panels that a 6 × 8 SIMD8 micro-kernel streams through, so the inner loop reads
+    /// `scratch` as panels that a 6 × W register-tile micro-kernel streams through, so the inner loop reads
     /// contiguous memory whatever the transposes and the B panel stays in L1 while A's block stays in L2.
+    ///
+    /// The tile is 6 × 8 (SIMD8: twelve 128-bit accumulators, as many as SSE and NEON hold without spilling)
+    /// unless the build defines `STIM_AVX2` (`-Xswiftc -DSTIM_AVX2`, together with a `-target-cpu` that has
+    /// 256-bit vectors such as haswell or znver3): then it is 6 × 16 (SIMD16: twelve 256-bit accumulators).
+    /// Swift cannot see the target CPU's features at compile time, hence the explicit condition.
+    ///
+    /// `rows:` and `columns:` restrict the product to a block of C (the rest of C is not touched), so callers
+    /// with threads can split one product among them, each with its own scratch (StimLearn's ParallelMultiply).
     public enum Optimized {
-        static let rowsPerTile = 6
+        #if STIM_AVX2
+        typealias Lanes = SIMD16<Float>
+        static let columnsPerTile = 16
+        #else
+        typealias Lanes = SIMD8<Float>
         static let columnsPerTile = 8
+        #endif
+        static let rowsPerTile = 6
         static let depthBlock = 256
-        static let rowBlock = 96
+        static let rowBlock = 144
         static let columnBlock = 1024
+
+        /// The register tile (rows × columns of C) and the depth, row and column blocks this build uses,
+        /// for benchmark reports.
+        public static var tiling: (rows: Int, columns: Int, depth: Int, rowBlock: Int, columnBlock: Int) {
+            (rowsPerTile, columnsPerTile, depthBlock, rowBlock, columnBlock)
+        }
 
         /// Floats the caller must pass as `scratch` (about 1.1 MiB, whatever the matrix sizes).
         public static let scratchCount = depthBlock * columnBlock + rowBlock * depthBlock
+
+        /// The rows (or columns) of C one of `parts` callers should compute so that the parts are whole tiles
+        /// and differ by at most one tile: part `index` of 0..<parts, over `count` rows when `alongRows`.
+        public static func partition(_ count: Int, parts: Int, index: Int, alongRows: Bool) -> Range<Int> {
+            precondition(parts > 0 && index >= 0 && index < parts, "partition index out of range")
+            let tile = alongRows ? rowsPerTile : columnsPerTile
+            let tiles = (count + tile - 1) / tile
+            let start = (tiles * index / parts) * tile, end = (tiles * (index + 1) / parts) * tile
+            return min(start, count)..<min(end, count)
+        }
 
         public static func multiply(
             _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, into c: UnsafeMutableBufferPointer<Float>,
             m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
             alpha: Float = 1, beta: Float = 0, scratch: UnsafeMutableBufferPointer<Float>
         ) {
+            multiply(a, b, into: c, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB,
+                     alpha: alpha, beta: beta, rows: 0..<max(m, 0), columns: 0..<max(n, 0), scratch: scratch)
+        }
+
+        /// Only C[rows, columns] (half-open ranges within 0..<m and 0..<n) of the product; the rest of C is
+        /// neither read nor written. Each element is computed exactly as the whole product computes it (the
+        /// same tiles, depth blocks and order of additions), so splitting a product does not change its result.
+        public static func multiply(
+            _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, into c: UnsafeMutableBufferPointer<Float>,
+            m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
+            alpha: Float = 1, beta: Float = 0, rows: Range<Int>, columns: Range<Int>,
+            scratch: UnsafeMutableBufferPointer<Float>
+        ) {
             checkShapes(a.count, b.count, c.count, m: m, n: n, k: k)
             precondition(scratch.count >= scratchCount, "scratch needs MatrixMultiply.Optimized.scratchCount floats")
-            guard m > 0, n > 0 else { return }
+            precondition(rows.lowerBound >= 0 && rows.upperBound <= m, "rows must lie within 0..<m")
+            precondition(columns.lowerBound >= 0 && columns.upperBound <= n, "columns must lie within 0..<n")
+            guard !rows.isEmpty, !columns.isEmpty else { return }
             guard let cBase = c.baseAddress, let work = scratch.baseAddress else { return }
             if k == 0 {
-                for index in 0..<(m * n) { cBase[index] = beta == 0 ? 0 : beta * cBase[index] }
+                for i in rows {
+                    for j in columns { cBase[i * n + j] = beta == 0 ? 0 : beta * cBase[i * n + j] }
+                }
                 return
             }
             guard let aBase = a.baseAddress, let bBase = b.baseAddress else { return }
             if m < rowsPerTile {
-                fewRows(aBase, bBase, cBase, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB,
-                        alpha: alpha, beta: beta)
+                fewRows(aBase, bBase, cBase, m: m, n: n, k: k, rows: rows, columns: columns,
+                        transposeA: transposeA, transposeB: transposeB, alpha: alpha, beta: beta)
                 return
             }
             let packedB = work
             let packedA = work + depthBlock * columnBlock
-            var jc = 0
-            while jc < n {
-                let nc = min(columnBlock, n - jc)
+            var jc = columns.lowerBound
+            while jc < columns.upperBound {
+                let nc = min(columnBlock, columns.upperBound - jc)
                 var pc = 0
                 while pc < k {
                     let kc = min(depthBlock, k - pc)
                     packB(bBase, into: packedB, n: n, k: k, row: pc, column: jc, rows: kc, columns: nc, transposed: transposeB)
                     // Later depth blocks add to what the first one wrote.
                     let blockBeta: Float = pc == 0 ? beta : 1
-                    var ic = 0
-                    while ic < m {
-                        let mc = min(rowBlock, m - ic)
+                    var ic = rows.lowerBound
+                    while ic < rows.upperBound {
+                        let mc = min(rowBlock, rows.upperBound - ic)
                         packA(aBase, into: packedA, m: m, k: k, row: ic, column: pc, rows: mc, columns: kc, transposed: transposeA)
                         var jr = 0
                         while jr < nc {
+                            let tileColumns = min(columnsPerTile, nc - jr)
                             var ir = 0
                             while ir < mc {
                                 microKernel(
                                     packedA + ir * kc, packedB + jr * kc, depth: kc,
                                     c: cBase + (ic + ir) * n + jc + jr, rowStride: n,
-                                    rows: min(rowsPerTile, mc - ir), columns: min(columnsPerTile, nc - jr),
+                                    rows: min(rowsPerTile, mc - ir), columns: tileColumns,
                                     alpha: alpha, beta: blockBeta)
                                 ir += rowsPerTile
                             }
@@ -101,21 +149,23 @@ public enum MatrixMultiply {
         /// (results are the reference's bit for bit).
         static func fewRows(
             _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-            m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, alpha: Float, beta: Float
+            m: Int, n: Int, k: Int, rows: Range<Int>, columns: Range<Int>,
+            transposeA: Bool, transposeB: Bool, alpha: Float, beta: Float
         ) {
-            for i in 0..<m {
+            let width = 8
+            for i in rows {
                 let row = c + i * n
-                var j = 0
-                while j < n {
-                    let columns = min(columnsPerTile, n - j)
+                var j = columns.lowerBound
+                while j < columns.upperBound {
+                    let count = min(width, columns.upperBound - j)
                     var acc = SIMD8<Float>()
-                    if !transposeB && columns == columnsPerTile {
+                    if !transposeB && count == width {
                         var bp = UnsafeRawPointer(b + j)
                         for p in 0..<k {
                             acc += bp.loadUnaligned(as: SIMD8<Float>.self) * (transposeA ? a[p * m + i] : a[i * k + p])
                             bp += n * MemoryLayout<Float>.stride
                         }
-                    } else if columns == columnsPerTile {
+                    } else if count == width {
                         // Eight rows of the stored Bᵀ read side by side (lanes built in registers).
                         let r = b + j * k
                         for p in 0..<k {
@@ -126,27 +176,27 @@ public enum MatrixMultiply {
                     } else {
                         for p in 0..<k {
                             var bv = SIMD8<Float>()
-                            for s in 0..<columns { bv[s] = transposeB ? b[(j + s) * k + p] : b[p * n + j + s] }
+                            for s in 0..<count { bv[s] = transposeB ? b[(j + s) * k + p] : b[p * n + j + s] }
                             acc += bv * (transposeA ? a[p * m + i] : a[i * k + p])
                         }
                     }
-                    if columns == columnsPerTile {
+                    if count == width {
                         let raw = UnsafeMutableRawPointer(row + j)
                         let result = beta == 0
                             ? alpha * acc : alpha * acc + beta * UnsafeRawPointer(raw).loadUnaligned(as: SIMD8<Float>.self)
                         raw.storeBytes(of: result, as: SIMD8<Float>.self)
                     } else {
-                        for s in 0..<columns {
+                        for s in 0..<count {
                             row[j + s] = beta == 0 ? alpha * acc[s] : alpha * acc[s] + beta * row[j + s]
                         }
                     }
-                    j += columnsPerTile
+                    j += width
                 }
             }
         }
 
         /// Copies op(A)[row..<row+rows, column..<column+columns] as panels of 6 rows: for each depth p the
-        /// panel holds its 6 values side by side. Rows past the matrix are zero so every tile is full.
+        /// panel holds its 6 values side by side. Rows past the block are zero so every tile is full.
         @inline(__always)
         static func packA(
             _ a: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>, m: Int, k: Int,
@@ -156,23 +206,49 @@ public enum MatrixMultiply {
             var i0 = 0
             while i0 < rows {
                 let valid = min(rowsPerTile, rows - i0)
-                for p in 0..<columns {
-                    for r in 0..<rowsPerTile {
-                        if r < valid {
-                            let i = row + i0 + r, q = column + p
-                            out[r] = transposed ? a[q * m + i] : a[i * k + q]
-                        } else {
-                            out[r] = 0
-                        }
+                if valid == rowsPerTile && !transposed {
+                    // Six rows of A read side by side, each contiguous.
+                    let r0 = a + (row + i0) * k + column
+                    for p in 0..<columns {
+                        out[0] = r0[p]
+                        out[1] = r0[k + p]
+                        out[2] = r0[2 * k + p]
+                        out[3] = r0[3 * k + p]
+                        out[4] = r0[4 * k + p]
+                        out[5] = r0[5 * k + p]
+                        out += rowsPerTile
                     }
-                    out += rowsPerTile
+                } else if valid == rowsPerTile {
+                    // Stored Aᵀ: the 6 values of one depth are contiguous.
+                    for p in 0..<columns {
+                        let q = a + (column + p) * m + row + i0
+                        out[0] = q[0]
+                        out[1] = q[1]
+                        out[2] = q[2]
+                        out[3] = q[3]
+                        out[4] = q[4]
+                        out[5] = q[5]
+                        out += rowsPerTile
+                    }
+                } else {
+                    for p in 0..<columns {
+                        for r in 0..<rowsPerTile {
+                            if r < valid {
+                                let i = row + i0 + r, q = column + p
+                                out[r] = transposed ? a[q * m + i] : a[i * k + q]
+                            } else {
+                                out[r] = 0
+                            }
+                        }
+                        out += rowsPerTile
+                    }
                 }
                 i0 += rowsPerTile
             }
         }
 
-        /// Copies op(B)[row..<row+rows, column..<column+columns] as panels of 8 columns: for each depth p
-        /// the panel holds its 8 values side by side. Columns past the matrix are zero.
+        /// Copies op(B)[row..<row+rows, column..<column+columns] as panels of W columns: for each depth p
+        /// the panel holds its W values side by side. Columns past the block are zero.
         @inline(__always)
         static func packB(
             _ b: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>, n: Int, k: Int,
@@ -182,37 +258,70 @@ public enum MatrixMultiply {
             var j0 = 0
             while j0 < columns {
                 let valid = min(columnsPerTile, columns - j0)
-                for p in 0..<rows {
-                    let q = row + p
-                    if !transposed && valid == columnsPerTile {
-                        UnsafeMutableRawPointer(out).storeBytes(
-                            of: UnsafeRawPointer(b + q * n + column + j0).loadUnaligned(as: SIMD8<Float>.self),
-                            as: SIMD8<Float>.self)
-                    } else {
+                if !transposed && valid == columnsPerTile {
+                    var source = UnsafeRawPointer(b + row * n + column + j0)
+                    for _ in 0..<rows {
+                        UnsafeMutableRawPointer(out).storeBytes(of: source.loadUnaligned(as: Lanes.self), as: Lanes.self)
+                        source += n * MemoryLayout<Float>.stride
+                        out += columnsPerTile
+                    }
+                } else if valid == columnsPerTile {
+                    // Stored Bᵀ: W rows of it, each contiguous over the depth, interleaved.
+                    let first = b + (column + j0) * k + row
+                    for p in 0..<rows {
+                        for s in 0..<columnsPerTile { out[s] = first[s * k + p] }
+                        out += columnsPerTile
+                    }
+                } else {
+                    for p in 0..<rows {
+                        let q = row + p
                         for s in 0..<columnsPerTile {
                             let j = column + j0 + s
                             out[s] = s < valid ? (transposed ? b[j * k + q] : b[q * n + j]) : 0
                         }
+                        out += columnsPerTile
                     }
-                    out += columnsPerTile
                 }
                 j0 += columnsPerTile
             }
         }
 
-        /// One 6 × 8 tile of C from a packed A panel and a packed B panel; only `rows` × `columns` of it
-        /// are stored, for the tiles at the matrix edges.
+        #if STIM_AVX2
+        /// A function of its own, optimized for size: LLVM then leaves the depth loop as written instead of
+        /// unrolling it by two and hoisting the next step's loads, which with 12 accumulators, 2 B vectors and
+        /// a broadcast (all 16 ymm registers) spills accumulators to the stack and costs about 40%. The call
+        /// is once per tile (depth · 6 · 16 multiply-adds), so its cost does not show.
+        @inline(never) @_optimize(size)
+        static func microKernel(
+            _ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, depth: Int,
+            c: UnsafeMutablePointer<Float>, rowStride: Int, rows: Int, columns: Int, alpha: Float, beta: Float
+        ) {
+            tile(a, b, depth: depth, c: c, rowStride: rowStride, rows: rows, columns: columns, alpha: alpha, beta: beta)
+        }
+        #else
+        /// Inlined: with 128-bit vectors (12 of 16 registers hold accumulators) LLVM's unrolling pays.
         @inline(__always)
         static func microKernel(
             _ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, depth: Int,
             c: UnsafeMutablePointer<Float>, rowStride: Int, rows: Int, columns: Int, alpha: Float, beta: Float
         ) {
-            var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>()
-            var c3 = SIMD8<Float>(), c4 = SIMD8<Float>(), c5 = SIMD8<Float>()
+            tile(a, b, depth: depth, c: c, rowStride: rowStride, rows: rows, columns: columns, alpha: alpha, beta: beta)
+        }
+        #endif
+
+        /// One 6 × W tile of C from a packed A panel and a packed B panel; only `rows` × `columns` of it
+        /// are stored, for the tiles at the block edges.
+        @inline(__always)
+        static func tile(
+            _ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, depth: Int,
+            c: UnsafeMutablePointer<Float>, rowStride: Int, rows: Int, columns: Int, alpha: Float, beta: Float
+        ) {
+            var c0 = Lanes(), c1 = Lanes(), c2 = Lanes()
+            var c3 = Lanes(), c4 = Lanes(), c5 = Lanes()
             var ap = UnsafePointer(a)
             var bp = UnsafeRawPointer(b)
             for _ in 0..<depth {
-                let bv = bp.loadUnaligned(as: SIMD8<Float>.self)
+                let bv = bp.loadUnaligned(as: Lanes.self)
                 c0 += bv * ap[0]
                 c1 += bv * ap[1]
                 c2 += bv * ap[2]
@@ -224,7 +333,7 @@ public enum MatrixMultiply {
             }
             let tile = (c0, c1, c2, c3, c4, c5)
             for r in 0..<rows {
-                let acc: SIMD8<Float>
+                let acc: Lanes
                 switch r {
                 case 0: acc = tile.0
                 case 1: acc = tile.1
@@ -237,8 +346,8 @@ public enum MatrixMultiply {
                 if columns == columnsPerTile {
                     let raw = UnsafeMutableRawPointer(row)
                     let result = beta == 0
-                        ? alpha * acc : alpha * acc + beta * UnsafeRawPointer(raw).loadUnaligned(as: SIMD8<Float>.self)
-                    raw.storeBytes(of: result, as: SIMD8<Float>.self)
+                        ? alpha * acc : alpha * acc + beta * UnsafeRawPointer(raw).loadUnaligned(as: Lanes.self)
+                    raw.storeBytes(of: result, as: Lanes.self)
                 } else {
                     for s in 0..<columns {
                         row[s] = beta == 0 ? alpha * acc[s] : alpha * acc[s] + beta * row[s]

@@ -168,17 +168,101 @@ public enum Int8Convolution {
                         for l in 0..<channels {
                             let oc = g * groupOut + t * 4 + l
                             let sums = l == 0 ? (a0, b0) : l == 1 ? (a1, b1) : l == 2 ? (a2, b2) : (a3, b3)
-                            let m = multipliers[oc], b = bias?[oc] ?? 0
+                            let requantize = ChannelRequantizer(multipliers[oc], stage), b = bias?[oc] ?? 0
                             let out = firstOut + l * plane + p
-                            for i in 0..<count {
-                                let sum = i < 4 ? sums.0[i] : sums.1[i - 4]
-                                output[out + i] = stage.requantize(sum &+ b, m)
+                            if requantize.isVector {
+                                let bias4 = SIMD4<Int32>(repeating: b)
+                                let low = requantize.lanes(sums.0 &+ bias4)
+                                if count == 8 {
+                                    let high = requantize.lanes(sums.1 &+ bias4)
+                                    let bytes = SIMD8<Int8>(Int8(truncatingIfNeeded: low[0]), Int8(truncatingIfNeeded: low[1]),
+                                                            Int8(truncatingIfNeeded: low[2]), Int8(truncatingIfNeeded: low[3]),
+                                                            Int8(truncatingIfNeeded: high[0]), Int8(truncatingIfNeeded: high[1]),
+                                                            Int8(truncatingIfNeeded: high[2]), Int8(truncatingIfNeeded: high[3]))
+                                    UnsafeMutableRawPointer(output.baseAddress! + out).storeBytes(of: bytes, as: SIMD8<Int8>.self)
+                                } else {
+                                    let high = count > 4 ? requantize.lanes(sums.1 &+ bias4) : low
+                                    for i in 0..<count { output[out + i] = Int8(truncatingIfNeeded: i < 4 ? low[i] : high[i - 4]) }
+                                }
+                            } else if requantize.isPlain {
+                                for i in 0..<count {
+                                    let sum = i < 4 ? sums.0[i] : sums.1[i - 4]
+                                    output[out + i] = requantize(sum &+ b)
+                                }
+                            } else {
+                                for i in 0..<count {
+                                    let sum = i < 4 ? sums.0[i] : sums.1[i - 4]
+                                    output[out + i] = stage.requantize(sum &+ b, multipliers[oc])
+                                }
                             }
                         }
                         p += eight ? 8 : 4
                     }
                 }
             }
+        }
+    }
+
+    /// `Int8Output.requantize` for one channel with the multiplier's shifts and masks worked out once, and
+    /// branch-free. Exact for every multiplier but INT32_MIN (`isPlain` false), whose saturating case the
+    /// general form keeps.
+    struct ChannelRequantizer {
+        let leftShift: Int64, multiplier: Int64, rightShift: Int32, mask: Int32, halfMask: Int32
+        let zeroPoint: Int32, lower: Int32, upper: Int32, isPlain: Bool
+        /// No left shift and a non-negative multiplier: `lanes` applies.
+        let isVector: Bool
+
+        @inline(__always)
+        init(_ m: QuantizedMultiplier, _ stage: Int8Output) {
+            leftShift = Int64(max(m.shift, 0))
+            multiplier = Int64(m.multiplier)
+            rightShift = max(-m.shift, 0)
+            mask = Int32(truncatingIfNeeded: (Int64(1) << Int64(rightShift & 63)) &- 1)
+            halfMask = mask >> 1
+            zeroPoint = stage.zeroPoint
+            lower = Int32(stage.lower)
+            upper = Int32(stage.upper)
+            isPlain = m.multiplier != .min && m.shift >= -31 && m.shift <= 31
+            isVector = m.multiplier >= 0 && m.shift >= -31 && m.shift <= 0
+        }
+
+        /// The same four requantizations, as int32 lanes already clamped to [lower, upper]. The doubling high
+        /// multiply rounds |x| · multiplier, an unsigned 32 × 32 → 64-bit product (x86 `pmuludq`), and puts
+        /// the sign back: ⌊(|x|·M + 2³⁰ − [x < 0]) / 2³¹⌋ is gemmlowp's nudged truncating division for
+        /// either sign.
+        @inline(__always)
+        func lanes(_ x: SIMD4<Int32>) -> SIMD4<Int32> {
+            let sign = x &>> 31
+            let magnitude = SIMD4<UInt32>(truncatingIfNeeded: (x ^ sign) &- sign)
+            let nudge = SIMD4<UInt32>(truncatingIfNeeded: SIMD4<Int32>(repeating: 1 << 30) &+ sign)
+            let wideMagnitude = SIMD4<UInt64>(truncatingIfNeeded: magnitude)
+            let product = wideMagnitude &* SIMD4<UInt64>(repeating: UInt64(truncatingIfNeeded: multiplier))
+                &+ SIMD4<UInt64>(truncatingIfNeeded: nudge)
+            let rounded = SIMD4<Int32>(truncatingIfNeeded: product &>> 31)
+            let high = (rounded ^ sign) &- sign
+            // roundingDivideByPowerOfTwo: the remainder against half the divisor, ties away from zero.
+            let highSign = high &>> 31
+            let threshold = SIMD4<Int32>(repeating: halfMask) &- highSign
+            var shifted = high &>> SIMD4<Int32>(repeating: rightShift)
+            shifted.replace(with: shifted &+ 1, where: (high & SIMD4<Int32>(repeating: mask)) .> threshold)
+            // Clamp before adding the zero point, which could overflow int32 first.
+            let clamped = shifted.clamped(lowerBound: SIMD4<Int32>(repeating: lower &- zeroPoint),
+                                          upperBound: SIMD4<Int32>(repeating: upper &- zeroPoint))
+            return clamped &+ SIMD4<Int32>(repeating: zeroPoint)
+        }
+
+        @inline(__always)
+        func callAsFunction(_ x: Int32) -> Int8 {
+            let scaled = Int64(Int32(clamping: Int64(x) << leftShift))
+            // FixedPoint.saturatingRoundingDoublingHighMul: (product + nudge) / 2³¹, truncating toward zero.
+            let product = scaled &* multiplier
+            let nudged = product &+ (product >= 0 ? 1 << 30 : 1 - (1 << 30))
+            let high = Int32(truncatingIfNeeded: (nudged &+ ((nudged >> 63) & 0x7FFF_FFFF)) >> 31)
+            // FixedPoint.roundingDivideByPowerOfTwo.
+            let threshold = halfMask &+ (high < 0 ? 1 : 0)
+            let shifted = (high >> rightShift) &+ ((high & mask) > threshold ? 1 : 0)
+            let result = Int64(shifted) + Int64(zeroPoint)
+            return Int8(truncatingIfNeeded: min(max(result, Int64(lower)), Int64(upper)))
         }
     }
 

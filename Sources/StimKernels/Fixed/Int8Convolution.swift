@@ -305,11 +305,17 @@ public enum Int8Convolution {
                     for y in 0..<s.outHeight {
                         let iy = y * s.strideHeight - s.paddingHeight + ki * s.dilationHeight
                         guard iy >= 0 && iy < s.inHeight else { continue }
-                        let source = (channel + iy) * s.inWidth
+                        // Tap of output column x: source[x · stride]; in bounds for x in first..<end.
+                        let source = input.baseAddress! + ((channel + iy) * s.inWidth - shift)
                         let target = row + y * s.outWidth * 4
-                        for x in first..<end {
-                            let value = Int16(input[source + x * s.strideWidth - shift]) &- zero
-                            target.storeBytes(of: value, toByteOffset: x * 4, as: Int16.self)
+                        if s.strideWidth == 1 {
+                            for x in first..<end {
+                                target.storeBytes(of: Int16(source[x]) &- zero, toByteOffset: x &* 4, as: Int16.self)
+                            }
+                        } else {
+                            for x in first..<end {
+                                target.storeBytes(of: Int16(source[x &* s.strideWidth]) &- zero, toByteOffset: x &* 4, as: Int16.self)
+                            }
                         }
                     }
                 }

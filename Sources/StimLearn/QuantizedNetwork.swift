@@ -11,7 +11,8 @@ public final class QuantizedNetwork {
     enum Operation {
         case dense(weight: [Int8], bias: [Int32], multipliers: [QuantizedMultiplier], stage: Int8Output,
                    inputZeroPoint: Int32, inputs: Int, outputs: Int)
-        case conv(weight: [Int8], bias: [Int32], multipliers: [QuantizedMultiplier], stage: Int8Output,
+        /// The weights packed once by `Int8Convolution.packWeights`.
+        case conv(packedWeight: [Int16], bias: [Int32], multipliers: [QuantizedMultiplier], stage: Int8Output,
                   inputZeroPoint: Int32, shape: ConvolutionShape)
         case maxPool(PoolShape)
         case averagePool(PoolShape)
@@ -80,11 +81,15 @@ public final class QuantizedNetwork {
                 let geometry = try Self.convolutionShape(c, input: shape, at)
                 let (weight, bias, multipliers) = try Self.integerParameters(c.weight, c.bias, stage,
                                                                              channels: geometry.outChannels, at)
-                step = Step(operation: .conv(weight: weight, bias: bias, multipliers: multipliers,
+                var packed = [Int16](repeating: 0, count: Int8Convolution.packedWeightCount(geometry))
+                weight.withUnsafeBufferPointer { w in
+                    packed.withUnsafeMutableBufferPointer { Int8Convolution.packWeights(w, shape: geometry, into: $0) }
+                }
+                step = Step(operation: .conv(packedWeight: packed, bias: bias, multipliers: multipliers,
                                              stage: Int8Output(zeroPoint: next.zeroPoint), inputZeroPoint: current.zeroPoint,
                                              shape: geometry),
                             inputCount: inputCount, outputCount: geometry.outputCount, inPlace: false,
-                            scratchBytes: Int8Convolution.scratchCount(geometry))
+                            scratchBytes: Int8Convolution.packedScratchCount(geometry))
                 shape = shape.count == 3 ? [geometry.outChannels, geometry.outHeight, geometry.outWidth]
                     : [geometry.outChannels, geometry.outWidth]
             case .pool(let p):
@@ -181,6 +186,7 @@ public final class QuantizedNetwork {
             throw LearnError.data("an example of \(inputShape) has \(size) values, got \(example.count)")
         }
         let base = arena.baseAddress!
+        let scratchRaw = UnsafeMutableRawBufferPointer(start: base, count: scratchBytes)
         let scratch8 = UnsafeMutableBufferPointer(start: base.assumingMemoryBound(to: Int8.self), count: scratchBytes)
         let scratch32 = UnsafeMutableBufferPointer(start: base.assumingMemoryBound(to: Int32.self), count: scratchBytes / 4)
         let buffers = [
@@ -212,9 +218,9 @@ public final class QuantizedNetwork {
                 weight.withUnsafeBufferPointer { w in
                     bias.withUnsafeBufferPointer { b in
                         multipliers.withUnsafeBufferPointer { m in
-                            Int8Convolution.optimized(input, inputZeroPoint: zero, weight: w, bias: b, multipliers: m,
+                            Int8Convolution.optimized(input, inputZeroPoint: zero, packedWeight: w, bias: b, multipliers: m,
                                                       output: stage, into: output, shape: shape,
-                                                      scratch: UnsafeMutableBufferPointer(rebasing: scratch8[0..<step.scratchBytes]))
+                                                      scratch: UnsafeMutableRawBufferPointer(rebasing: scratchRaw[0..<step.scratchBytes]))
                         }
                     }
                 }

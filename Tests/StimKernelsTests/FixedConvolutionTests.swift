@@ -70,6 +70,78 @@ import Testing
         }
     }
 
+    /// The packed-weight entry point (weights packed once, scratch as raw bytes at any alignment) gives the
+    /// reference's bits on shapes whose channel and position counts miss the 4 × 8 tile both ways.
+    @Test func packedWeightsMatchTheReference() {
+        var rng = Xoshiro256StarStar(seed: 32)
+        let shapes = [
+            ConvolutionShape.oneDimensional(batch: 1, inChannels: 2, outChannels: 16, length: 60, kernel: 7, padding: 3),
+            .oneDimensional(batch: 1, inChannels: 16, outChannels: 32, length: 30, kernel: 5, padding: 2),
+            .oneDimensional(batch: 1, inChannels: 32, outChannels: 32, length: 15, kernel: 3, padding: 1),
+            .oneDimensional(batch: 2, inChannels: 3, outChannels: 7, groups: 1, length: 13, kernel: 4, stride: 2, padding: 3, dilation: 2),
+            .oneDimensional(batch: 1, inChannels: 6, outChannels: 9, groups: 3, length: 9, kernel: 1),
+            ConvolutionShape(batch: 1, inChannels: 3, outChannels: 5, inHeight: 6, inWidth: 7, kernelHeight: 3, kernelWidth: 2,
+                             strideHeight: 2, strideWidth: 1, paddingHeight: 1, paddingWidth: 1),
+        ]
+        for (index, s) in shapes.enumerated() {
+            let m = FixedLayers.multipliers(s.outChannels, &rng)
+            let w = FixedRandom.int8s(s.weightCount, &rng)
+            let bias = (0..<s.outChannels).map { _ in Int32(rng.nextInt(in: -100_000...100_000)) }
+            let x = FixedRandom.int8s(s.inputCount, &rng), zero = FixedRandom.zeroPoint(&rng)
+            let stage = Int8Output.relu(zeroPoint: FixedRandom.zeroPoint(&rng))
+            let expected = FixedLayers.int8Conv(optimized: false, x, zeroPoint: zero, w, bias, m, stage, s)
+            var packed = [Int16](repeating: 3, count: Int8Convolution.packedWeightCount(s))
+            w.withUnsafeBufferPointer { w in packed.withUnsafeMutableBufferPointer { Int8Convolution.packWeights(w, shape: s, into: $0) } }
+            let offset = index % 3
+            var scratch = [UInt8](repeating: 0xA5, count: Int8Convolution.packedScratchCount(s) + offset)
+            var y = [Int8](repeating: 9, count: s.outputCount)
+            x.withUnsafeBufferPointer { x in
+                packed.withUnsafeBufferPointer { pw in
+                    bias.withUnsafeBufferPointer { b in
+                        m.withUnsafeBufferPointer { m in
+                            y.withUnsafeMutableBufferPointer { y in
+                                scratch.withUnsafeMutableBytes { raw in
+                                    Int8Convolution.optimized(x, inputZeroPoint: zero, packedWeight: pw, bias: b, multipliers: m,
+                                                              output: stage, into: y, shape: s,
+                                                              scratch: UnsafeMutableRawBufferPointer(rebasing: raw[offset...]))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            #expect(y == expected, "\(s)")
+        }
+    }
+
+    /// The per-channel requantizer the optimized convolution uses is `Int8Output.requantize`, bit for bit,
+    /// over every shift and accumulators up to the int32 extremes.
+    @Test func channelRequantizerIsExact() {
+        var rng = Xoshiro256StarStar(seed: 33)
+        let extremes: [Int32] = [.min, .min + 1, -1 << 30, -65_536, -1, 0, 1, 65_535, 1 << 30, .max - 1, .max]
+        for shift in Int32(-31)...30 {
+            for _ in 0..<40 {
+                let multiplier = rng.nextInt(in: 0..<10) == 0 ? Int32(rng.nextInt(in: 0...3))
+                    : Int32(truncatingIfNeeded: rng.nextInt(in: (1 << 30)..<(1 << 31)))
+                let m = QuantizedMultiplier(multiplier: multiplier, shift: shift)
+                let stage = rng.nextInt(in: 0..<2) == 0 ? Int8Output(zeroPoint: FixedRandom.zeroPoint(&rng))
+                    : .relu(zeroPoint: FixedRandom.zeroPoint(&rng))
+                let requantize = Int8Convolution.ChannelRequantizer(m, stage)
+                #expect(requantize.isPlain)
+                #expect(requantize.isVector == (shift <= 0))
+                let xs = extremes + (0..<20).map({ _ in Int32(truncatingIfNeeded: rng.next()) }) + (0..<20).map({ _ in Int32(rng.nextInt(in: -4096...4096)) })
+                for x in xs {
+                    #expect(requantize(x) == stage.requantize(x, m), "\(x) \(m)")
+                }
+                guard requantize.isVector else { continue }
+                for start in stride(from: 0, to: xs.count - 3, by: 4) {
+                    let lanes = requantize.lanes(SIMD4(xs[start], xs[start + 1], xs[start + 2], xs[start + 3]))
+                    for i in 0..<4 { #expect(Int8(lanes[i]) == stage.requantize(xs[start + i], m), "\(xs[start + i]) \(m)") }
+                }
+            }
+        }
+    }
+
     // The largest terms, (−128 − 127) · −128 and −32768 · −128, in every tap saturate the outputs both ways.
     @Test func saturatesAtTheExtremes() {
         let s = ConvolutionShape.oneDimensional(batch: 1, inChannels: 3, outChannels: 2, length: 8, kernel: 5, padding: 2)

@@ -88,6 +88,24 @@ import Testing
         }
     }
 
+    /// 1-D pooling (one-row windows) skips the scratch, with a pair loop for kernel 2, stride 2.
+    @Test func oneRowWindowsMatchTheReference() {
+        var rng = Xoshiro256StarStar(seed: 62)
+        for length in [2, 3, 7, 30, 60, 61] {
+            for (kernel, stride, padding) in [(2, 2, 0), (2, 2, 1), (3, 1, 1), (2, 1, 0)] where kernel <= length {
+                let s = PoolShape.oneDimensional(batch: 2, channels: 3, length: length, kernel: kernel, stride: stride, padding: padding)
+                let x8 = FixedRandom.int8s(s.inputCount, &rng)
+                let lower = Int8(rng.nextInt(in: -128...0)), upper = Int8(rng.nextInt(in: 0...127))
+                #expect(Self.maxPool(optimized: true, x8, s, lower: lower, upper: upper) == Self.maxPool(optimized: false, x8, s, lower: lower, upper: upper), "\(s)")
+                let x16 = FixedLayers.int16s(s.inputCount, &rng)
+                #expect(Self.maxPool(optimized: true, x16, s) == Self.maxPool(optimized: false, x16, s), "\(s)")
+            }
+        }
+        let rows = PoolShape(batch: 1, channels: 2, inHeight: 3, inWidth: 8, kernelHeight: 1, kernelWidth: 2, strideHeight: 1, strideWidth: 2)
+        let x = FixedRandom.int8s(rows.inputCount, &rng)
+        #expect(Self.maxPool(optimized: true, x, rows) == Self.maxPool(optimized: false, x, rows))
+    }
+
     @Test func optimizedIsBitExactOnRandomShapes() {
         var rng = Xoshiro256StarStar(seed: 61)
         for _ in 0..<200 {

@@ -32,7 +32,8 @@ public enum IntegerMaxPool {
     }
 
     /// Same bits, separably: the max over each row's window columns into `scratch`, then over the window
-    /// rows of that, so a kh × kw window costs kh + kw comparisons instead of kh · kw.
+    /// rows of that, so a kh × kw window costs kh + kw comparisons instead of kh · kw. Windows one row
+    /// high (1-D pooling) skip the scratch.
     @inlinable
     public static func optimized<T: FixedWidthInteger & SignedInteger>(
         _ input: UnsafeBufferPointer<T>, into output: UnsafeMutableBufferPointer<T>, shape s: PoolShape,
@@ -41,6 +42,27 @@ public enum IntegerMaxPool {
         check(s, input.count, output.count, lower <= upper)
         precondition(scratch.count >= scratchCount(s), "max pool: scratch needs scratchCount(shape) elements")
         let (outH, outW) = (s.outHeight, s.outWidth)
+        if s.kernelHeight == 1 && s.strideHeight == 1 && s.paddingHeight == 0 {
+            // Rows pool on their own (1-D pooling among them): no scratch, and a pair loop for 2 / 2.
+            let rows = s.batch * s.channels * s.inHeight
+            if s.kernelWidth == 2 && s.strideWidth == 2 && s.paddingWidth == 0 {
+                for r in 0..<rows {
+                    let row = r * s.inWidth, out = r * outW
+                    for x in 0..<outW { output[out + x] = min(max(max(input[row + 2 * x], input[row + 2 * x + 1]), lower), upper) }
+                }
+                return
+            }
+            for r in 0..<rows {
+                let row = r * s.inWidth, out = r * outW
+                for x in 0..<outW {
+                    let left = x * s.strideWidth - s.paddingWidth
+                    var best = T.min
+                    for ix in max(left, 0)..<min(left + s.kernelWidth, s.inWidth) { best = max(best, input[row + ix]) }
+                    output[out + x] = min(max(best, lower), upper)
+                }
+            }
+            return
+        }
         for plane in 0..<(s.batch * s.channels) {
             let base = plane * s.inHeight * s.inWidth
             for y in 0..<s.inHeight {

@@ -4,7 +4,7 @@
 public enum FixedPoint {
     /// `⌊a · b / 2³¹ + ½⌋` (ties toward +∞), saturated: the only overflow, INT32_MIN · INT32_MIN, gives
     /// INT32_MAX (gemmlowp `SaturatingRoundingDoublingHighMul`, whose tie rule this keeps bit for bit).
-    @inlinable
+    @inlinable @inline(__always)
     public static func saturatingRoundingDoublingHighMul(_ a: Int32, _ b: Int32) -> Int32 {
         if a == .min && b == .min { return .max }
         let product = Int64(a) * Int64(b)
@@ -14,7 +14,7 @@ public enum FixedPoint {
     }
 
     /// `round(x / 2^exponent)` with ties away from zero, for `exponent` in 0...31 (gemmlowp `RoundingDivideByPOT`).
-    @inlinable
+    @inlinable @inline(__always)
     public static func roundingDivideByPowerOfTwo(_ x: Int32, _ exponent: Int32) -> Int32 {
         precondition(exponent >= 0 && exponent <= 31, "exponent must be in 0...31")
         let mask = Int32(truncatingIfNeeded: (Int64(1) << Int64(exponent)) - 1)
@@ -25,7 +25,7 @@ public enum FixedPoint {
 
     /// `x · m` rounded to nearest (TFLite `MultiplyByQuantizedMultiplier`). A positive shift scales `x` up
     /// first; that left shift saturates instead of overflowing (TFLite leaves the overflow undefined).
-    @inlinable
+    @inlinable @inline(__always)
     public static func multiplyByQuantizedMultiplier(_ x: Int32, _ m: QuantizedMultiplier) -> Int32 {
         let leftShift = m.shift > 0 ? m.shift : 0
         let rightShift = m.shift > 0 ? 0 : -m.shift

@@ -1,7 +1,7 @@
 /// The students `stim train` builds, for windows of [channels, samples].
 public enum StudentArchitecture: String, CaseIterable, Sendable {
     /// Three 1-D convolutions (16 filters of 7, 32 of 5, 32 of 3) with ReLU, two max-pools, global average
-    /// pooling and a dense layer: 6,002 parameters for 2 channels and 2 classes, 3,840 bytes of int8 arena
+    /// pooling and a dense layer: 6,002 parameters for 2 channels and 2 classes, 6,560 bytes of int8 arena
     /// for 60-sample windows. Also the benchmarks' teacher.
     case cnn
     /// Two hidden dense layers of 64 and 32 on the flattened window.

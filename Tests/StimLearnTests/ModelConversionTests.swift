@@ -83,16 +83,15 @@ import Testing
         #expect(agreement >= 95, "int8 and float agree on \(agreement) of 100 classes")
     }
 
-    /// The arena figure by hand for the teacher: scratch = largest im2col (conv 2: 16·5 taps × 30
-    /// positions = 2400 bytes); buffer 0 holds input 120, pool outputs 480 and 480, global pool 32 → 480;
-    /// buffer 1 holds conv outputs 960, 960, 480 and the 2 scores → 960. Inference touches all of it.
+    /// The arena figure by hand for the teacher: scratch for the largest convolution columns; buffer 0
+    /// holds input 120, pool outputs 480 and 480, global pool 32 → 480; buffer 1 holds conv outputs 960,
+    /// 960, 480 and the 2 scores → 960. Inference touches all of it.
     @Test func arenaIsComputedExactly() throws {
         let network = try Sequential(inputShape: [2, 60], layers: Self.teacher, seed: 5)
         let quantized = try QuantizedNetwork(neuralNet: Quantizer.quantize(network, calibration: Self.randomInputs(1200, seed: 1)),
                                              inputShape: [2, 60])
-        // Scratch: the largest convolution columns, conv2's 80 taps as 40 int16 pairs × 30 positions rounded
-        // up to 32 × 4 bytes (Int8Convolution.packedScratchCount); then the two activation buffers, 16 × 30
-        // (pool 1 out) and 16 × 60 (conv1 out).
+        // Scratch: conv2's 80 taps as 40 int16 pairs × 30 positions rounded up to 32 × 4 bytes
+        // (Int8Convolution.packedScratchCount); then the two activation buffers.
         #expect(quantized.arenaBytes == 40 * 32 * 4 + 480 + 960)
         _ = try Self.randomInputs(120, seed: 2).withUnsafeBufferPointer { try quantized.classify($0) }
         #expect(quantized.peakBytes == quantized.arenaBytes)

@@ -82,7 +82,7 @@ struct ModelInfo: Encodable {
                              parameters: c.weight.elementCount + (c.bias?.elementCount ?? 0),
                              detail: "weight \(tensor(c.weight)), stride \(c.stride), padding \(c.padding)")
         case .pool(let p):
-            return LayerInfo(name: layer.name, kind: p.kind == .globalAverage ? "global avg pool" : "\(p.kind) pool",
+            return LayerInfo(name: layer.name, kind: p.kind == .globalAverage ? "global pool" : "\(p.kind) pool",
                              parameters: 0, detail: p.kind == .globalAverage ? "" : "size \(p.size), stride \(p.stride)")
         case .activation(let a):
             return LayerInfo(name: layer.name, kind: "\(a.kind)", parameters: 0, detail: a.kind == .leakyRelu ? "alpha \(a.alpha)" : "")

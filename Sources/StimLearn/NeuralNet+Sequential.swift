@@ -122,10 +122,7 @@ extension Sequential {
                 guard c.weight.shape.count == dims + 2 else {
                     throw LearnError.unsupported("layer \(index + 1): convolution weight shape \(c.weight.shape)")
                 }
-                let kernel = Array(c.weight.shape[2...])
-                let stride = c.stride.isEmpty ? Array(repeating: 1, count: dims) : c.stride
-                let padding = c.padding.isEmpty ? Array(repeating: 0, count: dims) : c.padding
-                let dilation = c.dilation.isEmpty ? Array(repeating: 1, count: dims) : c.dilation
+                let (kernel, stride, padding, dilation) = c.hyperparameters(dims: dims)
                 let hasBias = c.bias != nil
                 switch (c.transposed, twoD) {
                 case (false, false):
@@ -145,10 +142,10 @@ extension Sequential {
             case .pool(let p):
                 switch (p.kind, p.size.count) {
                 case (.globalAverage, _): specs.append(.globalAveragePool)
-                case (.max, 1): specs.append(.maxPool1d(kernel: p.size[0], stride: p.stride.first ?? p.size[0]))
-                case (.max, 2): specs.append(.maxPool2d(kernel: p.size, stride: p.stride.isEmpty ? p.size : p.stride))
-                case (.average, 1): specs.append(.averagePool1d(kernel: p.size[0], stride: p.stride.first ?? p.size[0]))
-                case (.average, 2): specs.append(.averagePool2d(kernel: p.size, stride: p.stride.isEmpty ? p.size : p.stride))
+                case (.max, 1): specs.append(.maxPool1d(kernel: p.size[0], stride: p.windowStride[0]))
+                case (.max, 2): specs.append(.maxPool2d(kernel: p.size, stride: p.windowStride))
+                case (.average, 1): specs.append(.averagePool1d(kernel: p.size[0], stride: p.windowStride[0]))
+                case (.average, 2): specs.append(.averagePool2d(kernel: p.size, stride: p.windowStride))
                 default: throw LearnError.unsupported("layer \(index + 1): pool of size \(p.size)")
                 }
             case .activation(let a):
@@ -174,4 +171,20 @@ extension Sequential {
             values.withUnsafeBufferPointer { parameter.value.copy(from: $0) }
         }
     }
+}
+
+extension Conv {
+    /// Kernel (from the weight's shape) and stride, padding and dilation with the model format's defaults
+    /// for empty fields: 1, 0 and 1 per spatial axis.
+    func hyperparameters(dims: Int) -> (kernel: [Int], stride: [Int], padding: [Int], dilation: [Int]) {
+        (Array(weight.shape[2...]),
+         stride.isEmpty ? Array(repeating: 1, count: dims) : stride,
+         padding.isEmpty ? Array(repeating: 0, count: dims) : padding,
+         dilation.isEmpty ? Array(repeating: 1, count: dims) : dilation)
+    }
+}
+
+extension Pool {
+    /// The stride, or the window size when the field is empty (windows side by side).
+    var windowStride: [Int] { stride.isEmpty ? size : stride }
 }

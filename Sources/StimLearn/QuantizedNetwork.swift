@@ -276,26 +276,22 @@ public final class QuantizedNetwork {
         return (w.map { Int8(truncatingIfNeeded: $0) }, b, multipliers)
     }
 
+    /// The layers' own checked geometry (`ConvLayer.geometry`), refused as unsupported here; the im2col
+    /// columns must stay within the engine's size limit as well.
     static func convolutionShape(_ c: Conv, input shape: [Int], _ at: String) throws -> ConvolutionShape {
         let dims = shape.count - 1
         guard dims == 1 || dims == 2, c.weight.shape.count == dims + 2, c.weight.shape[1] == shape[0] else {
             throw LearnError.unsupported("\(at): convolution weight \(c.weight.shape) does not fit input \(shape)")
         }
-        let stride = c.stride.isEmpty ? Array(repeating: 1, count: dims) : c.stride
-        let padding = c.padding.isEmpty ? Array(repeating: 0, count: dims) : c.padding
-        let dilation = c.dilation.isEmpty ? Array(repeating: 1, count: dims) : c.dilation
-        guard stride.count == dims, padding.count == dims, dilation.count == dims,
-              (stride + dilation).allSatisfy({ (1...maximumSize).contains($0) }),
-              padding.allSatisfy({ (0...maximumSize).contains($0) }) else {
-            throw LearnError.unsupported("\(at): stride, padding and dilation need \(dims) value(s) each, in range")
+        let (kernel, stride, padding, dilation) = c.hyperparameters(dims: dims)
+        let s: ConvolutionShape
+        do {
+            s = try ConvLayer.geometry(inputShape: shape, filters: c.weight.shape[0], kernel: kernel, stride: stride,
+                                       padding: padding, dilation: dilation)
+        } catch {
+            throw LearnError.unsupported("\(at): \(error)")
         }
-        let k = Array(c.weight.shape[2...]), twoD = dims == 2
-        let s = ConvolutionShape(batch: 1, inChannels: shape[0], outChannels: c.weight.shape[0],
-                                 inHeight: twoD ? shape[1] : 1, inWidth: shape[dims], kernelHeight: twoD ? k[0] : 1,
-                                 kernelWidth: k[dims - 1], strideHeight: twoD ? stride[0] : 1, strideWidth: stride[dims - 1],
-                                 paddingHeight: twoD ? padding[0] : 0, paddingWidth: padding[dims - 1],
-                                 dilationHeight: twoD ? dilation[0] : 1, dilationWidth: dilation[dims - 1])
-        guard s.isValid, valueCount([s.outChannels, s.outHeight, s.outWidth]) != nil,
+        guard valueCount([s.outChannels, s.outHeight, s.outWidth]) != nil,
               valueCount([s.inChannels, s.kernelHeight, s.kernelWidth, s.outHeight, s.outWidth]) != nil else {
             throw LearnError.unsupported("\(at): convolution does not fit input \(shape)")
         }
@@ -303,17 +299,12 @@ public final class QuantizedNetwork {
     }
 
     static func poolShape(_ p: Pool, input shape: [Int], _ at: String) throws -> PoolShape {
-        let dims = shape.count - 1
-        let stride = p.stride.isEmpty ? p.size : p.stride
-        guard dims == 1 || dims == 2, p.size.count == dims, stride.count == dims,
-              (p.size + stride).allSatisfy({ (1...maximumSize).contains($0) }),
-              zip(shape.dropFirst(), p.size).allSatisfy({ $0 >= $1 }) else {
-            throw LearnError.unsupported("\(at): pool \(p.size) stride \(stride) does not fit input \(shape)")
+        do {
+            return try PoolLayer.geometry(inputShape: shape, kind: p.kind == .max ? .max : .average, kernel: p.size,
+                                          stride: p.windowStride)
+        } catch {
+            throw LearnError.unsupported("\(at): \(error)")
         }
-        let twoD = dims == 2
-        return PoolShape(batch: 1, channels: shape[0], inHeight: twoD ? shape[1] : 1, inWidth: shape[dims],
-                         kernelHeight: twoD ? p.size[0] : 1, kernelWidth: p.size[dims - 1],
-                         strideHeight: twoD ? stride[0] : 1, strideWidth: stride[dims - 1])
     }
 
     /// out[q + 128] = quantize(f(dequantize(q))) for every int8 q, with the libm-free FloatMath functions,

@@ -11,13 +11,25 @@ public final class ConvLayer: NetworkLayer {
 
     init(inputShape: [Int], filters: Int, kernel: [Int], stride: [Int], padding: [Int], dilation: [Int],
          bias hasBias: Bool) throws {
+        geometry = try Self.geometry(inputShape: inputShape, filters: filters, kernel: kernel, stride: stride,
+                                     padding: padding, dilation: dilation)
+        let twoD = kernel.count == 2
+        self.inputShape = inputShape
+        outputShape = twoD ? [filters, geometry.outHeight, geometry.outWidth] : [filters, geometry.outWidth]
+        weight = Parameter(name: "weight", shape: [filters, inputShape[0]] + kernel, decays: true)
+        bias = hasBias ? Parameter(name: "bias", shape: [filters], decays: false) : nil
+    }
+
+    /// The convolution of one example of `inputShape`, checked: what the layer and the integer path run.
+    static func geometry(inputShape: [Int], filters: Int, kernel: [Int], stride: [Int], padding: [Int],
+                         dilation: [Int]) throws -> ConvolutionShape {
         let dims = kernel.count
         let name = "conv\(dims)d"
         try requireConvolution(name, inputShape, filters: filters, kernel: kernel, stride: stride, padding: padding)
         try requirePositive(dilation, "dilation", count: dims, layer: name)
         let spatial = Array(inputShape.dropFirst())
         let twoD = dims == 2
-        geometry = ConvolutionShape(
+        let geometry = ConvolutionShape(
             batch: 1, inChannels: inputShape[0], outChannels: filters,
             inHeight: twoD ? spatial[0] : 1, inWidth: spatial[dims - 1],
             kernelHeight: twoD ? kernel[0] : 1, kernelWidth: kernel[dims - 1],
@@ -27,10 +39,7 @@ public final class ConvLayer: NetworkLayer {
         guard geometry.isValid else {
             throw LearnError.shape("\(name): kernel \(kernel) with dilation \(dilation) does not fit input \(inputShape) padded by \(padding)")
         }
-        self.inputShape = inputShape
-        outputShape = twoD ? [filters, geometry.outHeight, geometry.outWidth] : [filters, geometry.outWidth]
-        weight = Parameter(name: "weight", shape: [filters, inputShape[0]] + kernel, decays: true)
-        bias = hasBias ? Parameter(name: "bias", shape: [filters], decays: false) : nil
+        return geometry
     }
 
     public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }

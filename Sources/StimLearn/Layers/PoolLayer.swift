@@ -10,6 +10,15 @@ public final class PoolLayer: NetworkLayer {
     let geometry: PoolShape
 
     init(inputShape: [Int], kind: Kind, kernel: [Int], stride: [Int]) throws {
+        geometry = try Self.geometry(inputShape: inputShape, kind: kind, kernel: kernel, stride: stride)
+        let twoD = kernel.count == 2
+        self.inputShape = inputShape
+        self.kind = kind
+        outputShape = twoD ? [inputShape[0], geometry.outHeight, geometry.outWidth] : [inputShape[0], geometry.outWidth]
+    }
+
+    /// The pooling of one example of `inputShape`, checked: what the layer and the integer path run.
+    static func geometry(inputShape: [Int], kind: Kind, kernel: [Int], stride: [Int]) throws -> PoolShape {
         let dims = kernel.count
         let name = "\(kind == .max ? "max" : "average")Pool\(dims)d"
         guard dims == 1 || dims == 2 else { throw LearnError.shape("\(name): kernel must have 1 or 2 sizes") }
@@ -21,12 +30,9 @@ public final class PoolLayer: NetworkLayer {
             throw LearnError.shape("\(name): kernel \(kernel) is larger than input \(inputShape)")
         }
         let twoD = dims == 2
-        geometry = PoolShape(batch: 1, channels: inputShape[0], inHeight: twoD ? spatial[0] : 1, inWidth: spatial[dims - 1],
-                             kernelHeight: twoD ? kernel[0] : 1, kernelWidth: kernel[dims - 1],
-                             strideHeight: twoD ? stride[0] : 1, strideWidth: stride[dims - 1])
-        self.inputShape = inputShape
-        self.kind = kind
-        outputShape = twoD ? [inputShape[0], geometry.outHeight, geometry.outWidth] : [inputShape[0], geometry.outWidth]
+        return PoolShape(batch: 1, channels: inputShape[0], inHeight: twoD ? spatial[0] : 1, inWidth: spatial[dims - 1],
+                         kernelHeight: twoD ? kernel[0] : 1, kernelWidth: kernel[dims - 1],
+                         strideHeight: twoD ? stride[0] : 1, strideWidth: stride[dims - 1])
     }
 
     public var spec: LayerSpec {

@@ -161,9 +161,10 @@ public final class QuantizedNetwork {
     /// The most probable class of one example, with no allocation.
     public func classify(_ example: UnsafeBufferPointer<Float>) throws -> Int {
         let result = try run(example)
-        var best = 0
-        for c in 1..<classes where result[c] > result[best] { best = c }
-        return best
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 1) { best in
+            IntegerArgmax.optimized(result, classes: classes, into: best)
+            return best[0]
+        }
     }
 
     /// Dequantized scores (logits) of any number of examples.

@@ -1,14 +1,20 @@
 #include "stim_vector.h"
 
 #include <string.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 
 // Results must not depend on whether the device has FMA (aarch64 always does, and clang would contract).
 #pragma clang fp contract(off)
 
 typedef float float8 __attribute__((ext_vector_type(8)));
 
-void stim_adam_update(float *w, const float *g, float *m, float *v, size_t n, float beta1, float beta2,
-                      float stepSize, float correction2, float epsilon, float decay) {
+// The update itself, inlined into each instruction-set variant below. Square root and division are
+// correctly rounded in every variant, so all of them give the same bits.
+static inline __attribute__((always_inline)) void adam(float *w, const float *g, float *m, float *v, size_t n,
+                                                       float beta1, float beta2, float stepSize,
+                                                       float correction2, float epsilon, float decay) {
     const float rest1 = 1 - beta1, rest2 = 1 - beta2;
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
@@ -29,4 +35,42 @@ void stim_adam_update(float *w, const float *g, float *m, float *v, size_t n, fl
         v[i] = beta2 * v[i] + rest2 * g[i] * g[i];
         w[i] = w[i] - (stepSize * m[i] / (__builtin_elementwise_sqrt(v[i] * correction2) + epsilon) + decay * w[i]);
     }
+}
+
+static void adam_baseline(float *w, const float *g, float *m, float *v, size_t n, float beta1, float beta2,
+                          float stepSize, float correction2, float epsilon, float decay) {
+    adam(w, g, m, v, n, beta1, beta2, stepSize, correction2, epsilon, decay);
+}
+
+#if defined(__x86_64__)
+// The portable x86-64 build has 128-bit vectors only; square root and division dominate the update and
+// run at about the same rate per instruction on 256-bit vectors, so an AVX processor does it in half the time.
+__attribute__((target("avx"))) static void adam_avx(float *w, const float *g, float *m, float *v, size_t n,
+                                                     float beta1, float beta2, float stepSize, float correction2,
+                                                     float epsilon, float decay) {
+    adam(w, g, m, v, n, beta1, beta2, stepSize, correction2, epsilon, decay);
+}
+
+// AVX in the processor (CPUID.1:ECX.AVX) and its 256-bit state enabled by the OS (OSXSAVE, XCR0 bits 1-2).
+static int has_avx(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    if (!(c & bit_AVX) || !(c & bit_OSXSAVE)) return 0;
+    unsigned lo, hi;
+    __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return (lo & 6) == 6;
+}
+#endif
+
+void stim_adam_update(float *w, const float *g, float *m, float *v, size_t n, float beta1, float beta2,
+                      float stepSize, float correction2, float epsilon, float decay) {
+#if defined(__x86_64__)
+    static int avx = -1;  // racing first calls both store the same value
+    if (avx < 0) avx = has_avx();
+    if (avx) {
+        adam_avx(w, g, m, v, n, beta1, beta2, stepSize, correction2, epsilon, decay);
+        return;
+    }
+#endif
+    adam_baseline(w, g, m, v, n, beta1, beta2, stepSize, correction2, epsilon, decay);
 }

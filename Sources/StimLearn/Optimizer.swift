@@ -54,6 +54,11 @@ public final class Adam: Optimizer {
     private var steps = 0
     private var beta1Power: Float = 1
     private var beta2Power: Float = 1
+    /// Threads the update is spread over when there are at least `Adam.elementsPerThread` parameters per
+    /// thread. The update is element by element, so the result is the same bits with any number of threads.
+    public var threads = 1
+    /// Below this many parameters per thread, handing work to another thread costs more than it saves.
+    static let elementsPerThread = 16_384
 
     public init(parameters: [Parameter], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
                 epsilon: Float = 1e-8, weightDecay: Float = 0) {
@@ -73,12 +78,32 @@ public final class Adam: Optimizer {
         beta2Power *= beta2
         let stepSize = learningRate / (1 - beta1Power)
         let correction2 = 1 / (1 - beta2Power)
+        let total = parameters.reduce(0) { $0 + $1.count }
+        // Square roots and divisions bound the update, so it scales with cores: each thread takes an equal
+        // share of all parameters laid end to end (shares start at multiples of 8, whole vectors).
+        let split = BatchSplit(batch: (total + 7) / 8, threads: min(threads, max(1, total / Self.elementsPerThread)))
+        split.run { part in
+            let vectors = split.examples(part)
+            update(elements: (vectors.lowerBound * 8)..<min(total, vectors.upperBound * 8),
+                   stepSize: stepSize, correction2: correction2)
+        }
+    }
+
+    /// Updates the parameters' elements `elements` of all parameters laid end to end.
+    private func update(elements: Range<Int>, stepSize: Float, correction2: Float) {
+        var start = 0
         for (index, parameter) in parameters.enumerated() {
-            let (w, g) = (parameter.value.pointer, parameter.gradient.pointer)
-            let (m, v) = (firstMoment[index].pointer, secondMoment[index].pointer)
-            let decay = parameter.decays ? learningRate * weightDecay : 0
-            stim_adam_update(w.baseAddress, g.baseAddress, m.baseAddress, v.baseAddress, w.count, beta1, beta2,
-                             stepSize, correction2, epsilon, decay)
+            let lower = max(start, elements.lowerBound), upper = min(start + parameter.count, elements.upperBound)
+            if lower < upper {
+                let offset = lower - start
+                let (w, g) = (parameter.value.pointer, parameter.gradient.pointer)
+                let (m, v) = (firstMoment[index].pointer, secondMoment[index].pointer)
+                let decay = parameter.decays ? learningRate * weightDecay : 0
+                stim_adam_update(w.baseAddress! + offset, g.baseAddress! + offset, m.baseAddress! + offset,
+                                 v.baseAddress! + offset, upper - lower, beta1, beta2, stepSize, correction2, epsilon,
+                                 decay)
+            }
+            start += parameter.count
         }
     }
 }

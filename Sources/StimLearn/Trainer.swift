@@ -5,9 +5,12 @@ public enum OptimizerChoice: Equatable, Sendable {
     case adam(learningRate: Float = 1e-3, weightDecay: Float = 0)
     case sgd(learningRate: Float = 0.01, momentum: Float = 0.9, weightDecay: Float = 0)
 
-    func make(for parameters: [Parameter]) -> any Optimizer {
+    func make(for parameters: [Parameter], threads: Int) -> any Optimizer {
         switch self {
-        case .adam(let rate, let decay): return Adam(parameters: parameters, learningRate: rate, weightDecay: decay)
+        case .adam(let rate, let decay):
+            let adam = Adam(parameters: parameters, learningRate: rate, weightDecay: decay)
+            adam.threads = threads
+            return adam
         case .sgd(let rate, let momentum, let decay):
             return SGD(parameters: parameters, learningRate: rate, momentum: momentum, weightDecay: decay)
         }
@@ -34,7 +37,8 @@ public struct TrainingOptions: Equatable, Sendable {
     public var classWeights: [Float]?
     /// Fixes the shuffling order: the same seed, data, network and thread count give the same weights.
     public var seed: UInt64 = 0
-    /// Threads each batch's convolutions are spread over (`Sequential.threads`).
+    /// Threads each batch's convolutions (`Sequential.threads`) and the Adam update (`Adam.threads`) are
+    /// spread over.
     public var threads = 1
 
     public init() {}
@@ -76,7 +80,7 @@ public struct Trainer {
         network.threads = max(1, options.threads)
         let clock = ContinuousClock()
         let start = clock.now
-        let optimizer = options.optimizer.make(for: network.parameters)
+        let optimizer = options.optimizer.make(for: network.parameters, threads: network.threads)
         var generator = Xoshiro256StarStar(seed: options.seed)
         var order = Array(0..<data.count)
         let (size, classes, batchSize) = (data.exampleSize, data.classes, max(1, min(options.batchSize, data.count)))

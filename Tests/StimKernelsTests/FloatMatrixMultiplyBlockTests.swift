@@ -10,7 +10,7 @@ import StimKernels
     /// plus a few drawn at random (fixed seed).
     static let shapes: [(Int, Int, Int)] = {
         var shapes: [(Int, Int, Int)] = [
-            (6, 16, 1), (7, 17, 2), (11, 15, 9), (12, 32, 256), (13, 33, 257), (18, 24, 31), (5, 16, 40),
+            (6, 16, 1), (29, 37, 1), (7, 17, 2), (11, 15, 9), (12, 32, 256), (13, 33, 257), (18, 24, 31), (5, 16, 40),
             (145, 47, 65), (150, 7, 12), (6, 1, 3), (48, 1030, 5),
         ]
         var g = Xoshiro256StarStar(seed: 42)
@@ -42,7 +42,7 @@ import StimKernels
     }
 
     /// Optimized against the reference (bit for bit within one depth block, where both add the same products
-    /// in the same order) and against a Double evaluation, in every layout, with and without beta.
+    /// in the same order, except the few-row dot products) and against a Double evaluation, in every layout, with and without beta.
     @Test(arguments: shapes)
     func tileAgreesWithReference(shape: (Int, Int, Int)) {
         let s: Shape = (shape.0, shape.1, shape.2)
@@ -58,7 +58,8 @@ import StimKernels
                     let optimized = FloatMatrixMultiplyTests.multiply(
                         a, b, c0, s, transposeA: transposeA, transposeB: transposeB, alpha: alpha, beta: beta,
                         optimized: true)
-                    if s.k <= 256 {
+                    // Fewer rows than a tile with only B transposed take dot products: to rounding only.
+                    if s.k <= 256 && (s.m >= 6 || transposeA || !transposeB) {
                         #expect(optimized == reference, "\(what)")
                     }
                     let (exact, bound) = Self.bound(a, b, c0, s, transposeA: transposeA, transposeB: transposeB,

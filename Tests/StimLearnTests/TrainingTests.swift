@@ -114,6 +114,29 @@ import Testing
         }
     }
 
+    /// Spread over threads, Adam takes shares of all parameters laid end to end; shares that start and end
+    /// inside parameters, and a parameter smaller than a vector, must give the one-thread bits.
+    @Test func adamGivesTheSameBitsOnAnyNumberOfThreads() {
+        func run(threads: Int) -> [[Float]] {
+            let parameters = [Parameter(name: "a", shape: [20_001], decays: true), Parameter(name: "b", shape: [3], decays: false),
+                              Parameter(name: "c", shape: [17, 1000], decays: true)]
+            let adam = Adam(parameters: parameters, learningRate: 0.01, weightDecay: 0.1)
+            adam.threads = threads
+            for (index, parameter) in parameters.enumerated() {
+                for i in 0..<parameter.count { parameter.value[i] = Float((i * 7 + index) % 23) / 11 - 1 }
+            }
+            for step in 1...3 {
+                for (index, parameter) in parameters.enumerated() {
+                    for i in 0..<parameter.count { parameter.gradient[i] = Float((i * 5 + step + index) % 13) / 4 - 1.5 }
+                }
+                adam.step()
+            }
+            return parameters.map { $0.value.array }
+        }
+        let one = run(threads: 1)
+        for threads in [2, 3] { #expect(run(threads: threads) == one, "\(threads) threads") }
+    }
+
     /// On f(w) = ½w² Adam walks to the minimum.
     @Test func adamMinimizesAQuadratic() {
         let p = Self.parameter([5], gradient: [0])

@@ -147,6 +147,7 @@ func runLearn(_ options: LearnOptions) throws {
         let gradient = FloatBuffer(count: teacher.outputCount)
         gradient[target] = -1
         let optimizer = Adam(parameters: generator.parameters, learningRate: 1e-4)
+        optimizer.threads = options.threads
         let t = z.withUnsafeBufferPointer { z in
             timeSteps(options) {
                 let stimulus = generator.forward(z, batch: 1, training: true)

@@ -101,6 +101,14 @@ public enum MatrixMultiply {
                 return
             }
             guard let aBase = a.baseAddress, let bBase = b.baseAddress else { return }
+            if k == 1 {
+                outerProduct(aBase, bBase, cBase, n: n, rows: rows, columns: columns, alpha: alpha, beta: beta)
+                return
+            }
+            if m < rowsPerTile && transposeB && !transposeA {
+                fewRowsByDots(aBase, bBase, cBase, n: n, k: k, rows: rows, columns: columns, alpha: alpha, beta: beta)
+                return
+            }
             if m < rowsPerTile {
                 fewRows(aBase, bBase, cBase, m: m, n: n, k: k, rows: rows, columns: columns,
                         transposeA: transposeA, transposeB: transposeB, alpha: alpha, beta: beta)
@@ -166,7 +174,8 @@ public enum MatrixMultiply {
                             bp += n * MemoryLayout<Float>.stride
                         }
                     } else if count == width {
-                        // Eight rows of the stored Bᵀ read side by side (lanes built in registers).
+                        // Eight rows of the stored Bᵀ read side by side (lanes built in registers): with A stored
+                        // transposed too, neither is contiguous over the depth.
                         let r = b + j * k
                         for p in 0..<k {
                             let q = r + p
@@ -191,6 +200,101 @@ public enum MatrixMultiply {
                         }
                     }
                     j += width
+                }
+            }
+        }
+
+        /// Depth one (a dense layer's weight gradient at batch 1): C = alpha·a·bᵀ + beta·C with a and b
+        /// contiguous whatever the transposes, so there is nothing to pack. Each element is alpha·(a·b), the
+        /// reference's single product, bit for bit.
+        static func outerProduct(
+            _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+            n: Int, rows: Range<Int>, columns: Range<Int>, alpha: Float, beta: Float
+        ) {
+            let width = Lanes.scalarCount
+            for i in rows {
+                let ai = a[i]
+                let row = c + i * n
+                var j = columns.lowerBound
+                while j + width <= columns.upperBound {
+                    let product = alpha * (UnsafeRawPointer(b + j).loadUnaligned(as: Lanes.self) * ai)
+                    let raw = UnsafeMutableRawPointer(row + j)
+                    let result = beta == 0
+                        ? product : product + beta * UnsafeRawPointer(raw).loadUnaligned(as: Lanes.self)
+                    raw.storeBytes(of: result, as: Lanes.self)
+                    j += width
+                }
+                while j < columns.upperBound {
+                    let product = alpha * (ai * b[j])
+                    row[j] = beta == 0 ? product : product + beta * row[j]
+                    j += 1
+                }
+            }
+        }
+
+        /// Fewer rows than a tile with B stored transposed (a dense layer's forward pass at batch 1: y = W x):
+        /// a row of A and a row of the stored Bᵀ are both contiguous over the depth, so each element of C is a
+        /// dot product eight depths at a time, four columns sharing each load of A. The lanes' partial sums are
+        /// added in a fixed order, so an element does not depend on the block it is computed in, but the order
+        /// differs from the reference's p = 0, 1, …: results agree with it to rounding, not bit for bit.
+        static func fewRowsByDots(
+            _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+            n: Int, k: Int, rows: Range<Int>, columns: Range<Int>, alpha: Float, beta: Float
+        ) {
+            typealias Eight = SIMD8<Float>
+            let depth = k - k % 8
+            @inline(__always) func load(_ p: UnsafePointer<Float>) -> Eight { UnsafeRawPointer(p).loadUnaligned(as: Eight.self) }
+            @inline(__always) func total(_ s: Eight) -> Float {
+                let quarter = s.lowHalf + s.highHalf, half = quarter.lowHalf + quarter.highHalf
+                return half[0] + half[1]
+            }
+            @inline(__always) func store(_ dot: Float, _ target: UnsafeMutablePointer<Float>) {
+                target.pointee = beta == 0 ? alpha * dot : alpha * dot + beta * target.pointee
+            }
+            for i in rows {
+                let ai = a + i * k, row = c + i * n
+                var j = columns.lowerBound
+                while j + 4 <= columns.upperBound {
+                    let b0 = b + j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k
+                    var s0 = Eight(), s1 = Eight(), s2 = Eight(), s3 = Eight()
+                    var p = 0
+                    while p < depth {
+                        let av = load(ai + p)
+                        s0 += av * load(b0 + p)
+                        s1 += av * load(b1 + p)
+                        s2 += av * load(b2 + p)
+                        s3 += av * load(b3 + p)
+                        p += 8
+                    }
+                    var d0 = total(s0), d1 = total(s1), d2 = total(s2), d3 = total(s3)
+                    while p < k {
+                        d0 += ai[p] * b0[p]
+                        d1 += ai[p] * b1[p]
+                        d2 += ai[p] * b2[p]
+                        d3 += ai[p] * b3[p]
+                        p += 1
+                    }
+                    store(d0, row + j)
+                    store(d1, row + j + 1)
+                    store(d2, row + j + 2)
+                    store(d3, row + j + 3)
+                    j += 4
+                }
+                while j < columns.upperBound {
+                    let bj = b + j * k
+                    var s = Eight()
+                    var p = 0
+                    while p < depth {
+                        s += load(ai + p) * load(bj + p)
+                        p += 8
+                    }
+                    var d = total(s)
+                    while p < k {
+                        d += ai[p] * bj[p]
+                        p += 1
+                    }
+                    store(d, row + j)
+                    j += 1
                 }
             }
         }

@@ -3,6 +3,7 @@
 #include <string.h>
 #if defined(__x86_64__)
 #include <cpuid.h>
+#include <stdatomic.h>
 #endif
 
 // Results must not depend on whether the device has FMA (aarch64 always does, and clang would contract).
@@ -65,9 +66,13 @@ static int has_avx(void) {
 void stim_adam_update(float *w, const float *g, float *m, float *v, size_t n, float beta1, float beta2,
                       float stepSize, float correction2, float epsilon, float decay) {
 #if defined(__x86_64__)
-    static int avx = -1;  // racing first calls both store the same value
-    if (avx < 0) avx = has_avx();
-    if (avx) {
+    static _Atomic int avx = -1;  // racing first calls both store the same value
+    int known = atomic_load_explicit(&avx, memory_order_relaxed);
+    if (known < 0) {
+        known = has_avx();
+        atomic_store_explicit(&avx, known, memory_order_relaxed);
+    }
+    if (known) {
         adam_avx(w, g, m, v, n, beta1, beta2, stepSize, correction2, epsilon, decay);
         return;
     }

@@ -57,6 +57,6 @@ let package = Package(
         .testTarget(name: "StimFirmwareTests", dependencies: ["StimFirmware", "StimLearn", "StimTestSupport"]),
         .testTarget(name: "StimSignalsTests", dependencies: ["StimSignals", "StimTestSupport"]),
         .testTarget(name: "StimLearnTests", dependencies: ["StimLearn", "StimSignals", "StimTestSupport"]),
-        .testTarget(name: "StimCLITests", dependencies: ["stim", "StimFormats", "StimLearn", "StimSignals", "StimTestSupport"]),
+        .testTarget(name: "StimCLITests", dependencies: ["stim", "StimFirmware", "StimFormats", "StimLearn", "StimSignals", "StimTestSupport"]),
     ]
 )

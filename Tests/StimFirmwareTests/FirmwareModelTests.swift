@@ -100,7 +100,7 @@ import Testing
     @Test func badArgumentsAreErrorCodes() throws {
         let net = try Self.quantized(StudentArchitecture.mlp.layers(classes: 2))
         let bytes = try net.firmwareBuffer(inputShape: [2, 60])
-        try Self.withAligned(bytes + [0, 0, 0, 0]) { storage in
+        Self.withAligned(bytes + [0, 0, 0, 0]) { storage in
             let buffer = UnsafeMutableRawBufferPointer(rebasing: storage[0..<bytes.count])
             var scratchBytes = 0
             #expect(stim_scratch_bytes(buffer.baseAddress, buffer.count, &scratchBytes) == 0)

@@ -45,7 +45,7 @@ public struct FirmwareModel {
         let end = size - FirmwareFormat.checksumBytes
         if verifyChecksum {
             let stored = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: end, as: UInt32.self))
-            guard CRC32C.checksum(UnsafeRawBufferPointer(start: base, count: end)) == stored else { throw .checksumMismatch }
+            guard CRC32C.bitwise(UnsafeRawBufferPointer(start: base, count: end)) == stored else { throw .checksumMismatch }
         }
         reader = ByteReader(base, end: end, offset: reader.offset)
         let channels = try reader.dimension(), samples = try reader.dimension(), classes = try reader.dimension()

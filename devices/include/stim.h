@@ -3,9 +3,8 @@
  *
  * The model is a flat little-endian buffer made by `stim export-firmware MODEL.stimm --out model.bin`
  * (format: devices/README.md). It is read in place (it may live in flash) and must be 4-byte aligned.
- * Nothing here allocates while scoring: the caller passes scratch memory of stim_scratch_bytes() bytes.
- * The first stim_model_check() verifies the CRC-32C with a table that the Embedded Swift runtime allocates
- * once (8 KiB); stim_score() never allocates.
+ * Nothing here allocates: the checksum is computed without a table, and scoring works in scratch memory of
+ * stim_scratch_bytes() bytes that the caller passes.
  *
  * Every function returns 0 (STIM_OK) or an error code; stim_error_string() says what it means. No input,
  * however damaged, makes these functions crash: bad buffers and bad arguments are error codes.

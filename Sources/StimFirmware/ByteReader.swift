@@ -20,6 +20,13 @@ struct ByteReader {
 
     mutating func float() throws(FirmwareError) -> Float { Float(bitPattern: try word()) }
 
+    /// A count in 0...maxElements, compared before it becomes an Int (which is 32 bits on armv6 and armv7).
+    mutating func count() throws(FirmwareError) -> Int {
+        let value = try word()
+        guard value <= UInt32(FirmwareFormat.maxElements) else { throw .badShape }
+        return Int(value)
+    }
+
     /// A size in 1...maxDimension.
     mutating func dimension() throws(FirmwareError) -> Int {
         let value = try word()

@@ -51,11 +51,11 @@ public struct FirmwareModel {
         let channels = try reader.dimension(), samples = try reader.dimension(), classes = try reader.dimension()
         guard classes >= 2 else { throw .badShape }
         let input = try Self.quantization(&reader), output = try Self.quantization(&reader)
-        let layers = Int(try reader.word())
+        let layers = try reader.count()
         let inputCount = try product(channels, samples)
         // Buffer 0 holds the input; each layer that does not work in place writes the other buffer.
         var count = inputCount, sizes = (inputCount, 0), inFirst = true, scratch = 0
-        for _ in 0..<min(layers, FirmwareFormat.maxElements) {
+        for _ in 0..<layers {
             let layer = try Layer.decode(&reader)
             guard layer.inputCount == count else { throw .badShape }
             count = layer.outputCount

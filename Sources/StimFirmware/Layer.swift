@@ -32,12 +32,11 @@ struct Layer {
     static func decode(_ reader: inout ByteReader) throws(FirmwareError) -> Layer {
         let start = reader.offset
         guard let operation = FirmwareFormat.Operation(rawValue: try reader.word()) else { throw .unknownOperation }
-        let recordBytes = Int(try reader.word())
+        let recordBytes = try reader.count()
         guard recordBytes % 4 == 0, recordBytes >= FirmwareFormat.layerHeaderBytes else { throw .badShape }
         guard recordBytes <= reader.end - start else { throw .truncated }
-        let inputCount = Int(try reader.word()), outputCount = Int(try reader.word())
-        guard inputCount >= 1, inputCount <= FirmwareFormat.maxElements, outputCount >= 1,
-              outputCount <= FirmwareFormat.maxElements else { throw .badShape }
+        let inputCount = try reader.count(), outputCount = try reader.count()
+        guard inputCount >= 1, outputCount >= 1 else { throw .badShape }
         // The record's own fields may not run into the next record.
         var fields = ByteReader(reader.base, end: start + recordBytes, offset: reader.offset)
         let layer: Layer
@@ -58,6 +57,9 @@ struct Layer {
             let patch = try product(product(shape.inChannels / shape.groups, shape.kernelHeight), shape.kernelWidth)
             // Int32 accumulators hold a patch of at most 65,793 taps (Int8Convolution).
             guard patch <= FirmwareFormat.maxDimension else { throw .badShape }
+            // Bounds of the kernel's own size formulas, checked first so that they cannot overflow a 32-bit Int:
+            // packed weights (groups · ⌈outC / groups / 4⌉ tiles · ⌈patch / 2⌉ pairs · 8) ≤ (outC + 3 · groups) · (patch + 1),
+            // columns (⌈patch / 2⌉ pairs · plane rounded up to 4 · 4 bytes) ≤ ⌈patch / 2⌉ · (plane + 3) · 4.
             _ = try product(shape.outChannels + 3 * shape.groups, patch + 1)
             let packed = Int8Convolution.packedWeightCount(shape)
             let plane = try product(shape.outHeight, shape.outWidth) + 3

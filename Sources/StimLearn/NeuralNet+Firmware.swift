@@ -14,7 +14,8 @@ extension NeuralNet {
             throw LearnError.unsupported("the network is not quantized (no input quantization): run it in float32")
         }
         var shape = inputShape
-        var current = try Self.activation(inputStage, "the input")
+        let input = try Self.activation(inputStage, "the input")
+        var current = input
         var records = FirmwareBufferWriter()
         for (index, layer) in layers.enumerated() {
             let at = "layer \(index + 1) (\(layer.name))"
@@ -102,7 +103,6 @@ extension NeuralNet {
         guard shape.count == 1, shape[0] >= 2 else {
             throw LearnError.unsupported("the network ends in \(shape), not one score per class")
         }
-        let input = try Self.activation(inputStage, "the input")
         let limit = FirmwareFormat.maxDimension
         let channels = inputShape.count == 1 ? 1 : inputShape[0]
         guard channels <= limit, inputCount / channels <= limit, shape[0] <= limit else {

@@ -28,6 +28,17 @@ public enum CRC32C {
         return ~c
     }
 
+    /// Same checksum a bit at a time, with no table: nothing allocated and nothing kept, for firmware that
+    /// checks a model buffer once at load and has RAM to spare for neither the 8 KiB tables nor a heap.
+    public static func bitwise(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+        var c = ~crc
+        for byte in bytes {
+            c ^= UInt32(byte)
+            for _ in 0..<8 { c = (c & 1) != 0 ? (c >> 1) ^ 0x82F6_3B78 : c >> 1 }
+        }
+        return ~c
+    }
+
     /// Checksum of a byte array.
     public static func checksum(_ bytes: [UInt8], continuing crc: UInt32 = 0) -> UInt32 {
         bytes.withUnsafeBytes { checksum($0, continuing: crc) }

@@ -31,5 +31,8 @@ import Testing
             for _ in 0..<8 { c = (c & 1) != 0 ? (c >> 1) ^ 0x82F6_3B78 : c >> 1 }
         }
         #expect(~c == whole)
+        let first = data.withUnsafeBytes { CRC32C.bitwise(UnsafeRawBufferPointer(rebasing: $0[..<300])) }
+        #expect(data.withUnsafeBytes { CRC32C.bitwise(UnsafeRawBufferPointer(rebasing: $0[300...]), continuing: first) } == whole)
+        #expect(Array("123456789".utf8).withUnsafeBytes { CRC32C.bitwise($0) } == 0xE306_9283)
     }
 }

@@ -30,11 +30,17 @@ public enum FloatMath {
     /// eˣ on eight lanes by the same steps as the scalar `exp`, so each lane gives the scalar's bits (kernel
     /// rows of an RBF SVM use it; its predictions use the scalar one).
     public static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let clamped = x.clamped(lowerBound: SIMD8(repeating: -103.97208), upperBound: SIMD8(repeating: 88.72284))
+        let low = SIMD8<Float>(repeating: -103.97208), high = SIMD8<Float>(repeating: 88.72284)
+        let clamped = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
         let scaled = clamped * 1.442695
-        let halfAway = SIMD8<Float>(repeating: 0.5).replacing(with: -0.5, where: scaled .< 0)
-        let whole = SIMD8<Int32>(scaled + halfAway, rounding: .towardZero)
-        let n = SIMD8<Float>(whole)
+        // The scalar's Int(s ± 0.5), without a float-to-integer conversion the compiler would do lane by lane:
+        // ⌊|s| + 0.5⌋ from round-to-nearest by the 2²³ trick, corrected down where it rounded up, then the sign.
+        let magnitude = scaled.replacing(with: -scaled, where: scaled .< 0) + 0.5
+        var whole = (magnitude + 8_388_608) - 8_388_608
+        whole.replace(with: whole - 1, where: whole .> magnitude)
+        let n = whole.replacing(with: -whole, where: scaled .< 0)
+        // n's integer value read off the bits of n + 1.5·2²³.
+        let integer = unsafeBitCast(n + 12_582_912, to: SIMD8<Int32>.self) &- 0x4B40_0000
         let r = (clamped - n * 0.693_145_751_953_125) - n * 1.428_606_765_330_187e-06
         var p = SIMD8<Float>(repeating: 1.0 / 5040)
         p = p * r + 1.0 / 720
@@ -45,9 +51,9 @@ public enum FloatMath {
         p = p * r + 1
         p = p * r + 1
         // 2ⁿ in two factors, as the scalar: both halves stay within the normal exponents for the clamped range.
-        let half = whole / 2
+        let half = integer / 2
         let first = unsafeBitCast((half &+ 127) &<< 23, to: SIMD8<Float>.self)
-        let second = unsafeBitCast((whole &- half &+ 127) &<< 23, to: SIMD8<Float>.self)
+        let second = unsafeBitCast((integer &- half &+ 127) &<< 23, to: SIMD8<Float>.self)
         var result = p * first * second
         result.replace(with: 0, where: x .< -103.97208)
         result.replace(with: Float.infinity, where: x .> 88.72284)

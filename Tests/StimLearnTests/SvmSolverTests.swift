@@ -98,6 +98,22 @@ import Testing
         #expect(largest <= 0.05, "α differs by \(largest)")
     }
 
+    @Test func badBinaryProblemsAreRefused() {
+        let trainer = SmoTrainer(kernel: Self.rbf)
+        let cases: [(BinarySvmProblem, String)] = [
+            (BinarySvmProblem(features: 1, values: [], y: [], upperBounds: []), "not 0 examples"),
+            (BinarySvmProblem(features: 2, values: [1, 2, 3], y: [1, -1], upperBounds: [1, 1]), "not 2 examples"),
+            (BinarySvmProblem(features: 1, values: [1, 2], y: [1, 1], upperBounds: [1, 1]), "one class"),
+            (BinarySvmProblem(features: 1, values: [1, 2], y: [1, 0], upperBounds: [1, 1]), "+1 or −1"),
+            (BinarySvmProblem(features: 1, values: [1, .nan], y: [1, -1], upperBounds: [1, 1]), "non-finite"),
+            (BinarySvmProblem(features: 1, values: [1, 2], y: [1, -1], upperBounds: [1, 0]), "upper bound"),
+            (BinarySvmProblem(features: 1, values: [1, 2], y: [1, -1], upperBounds: [1]), "1 upper bounds"),
+        ]
+        for (problem, message) in cases {
+            #expect(SvmModelTests.message { _ = try trainer.train(problem) }.contains(message), "\(message)")
+        }
+    }
+
     @Test func iterationLimitStopsTheSolver() throws {
         let problem = Self.blobs(count: 300)
         let stopped = try SmoTrainer(kernel: Self.rbf, maxIterations: 5).solve(problem)

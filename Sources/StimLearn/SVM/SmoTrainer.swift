@@ -50,6 +50,7 @@ public struct SmoTrainer: BinarySvmTrainer {
     /// The solver's full answer (α, ρ, objective, iterations) for one problem.
     func solve(_ problem: BinarySvmProblem) throws -> SmoSolver.Solution {
         try validate()
+        try problem.validate()
         let rows = problem.values.withUnsafeBufferPointer {
             KernelRows(kernel: kernel, values: $0, features: problem.features)
         }

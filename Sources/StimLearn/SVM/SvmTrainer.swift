@@ -6,18 +6,16 @@ import StimKernels
 /// support-vector budget, gathered into one `SvmClassifier`.
 public struct SvmTrainer: Sendable {
     public var options: SvmOptions
-    /// The binary solver; the options' SMO solver unless another (a linear one) is plugged in.
-    public var machineTrainer: any BinarySvmTrainer
+    /// Another binary solver (a linear one) plugged in; nil: the options' SMO solver.
+    public var customMachineTrainer: (any BinarySvmTrainer)?
 
-    public init(options: SvmOptions = SvmOptions()) {
+    public init(options: SvmOptions = SvmOptions(), machineTrainer: (any BinarySvmTrainer)? = nil) {
         self.options = options
-        machineTrainer = options.binaryTrainer
+        customMachineTrainer = machineTrainer
     }
 
-    public init(options: SvmOptions, machineTrainer: any BinarySvmTrainer) {
-        self.options = options
-        self.machineTrainer = machineTrainer
-    }
+    /// The binary solver in use.
+    public var machineTrainer: any BinarySvmTrainer { customMachineTrainer ?? options.binaryTrainer }
 
     /// `progress(done, total)` after each binary machine.
     public func train(_ examples: SvmExamples, progress: ((Int, Int) -> Void)? = nil) throws -> SvmClassifier {

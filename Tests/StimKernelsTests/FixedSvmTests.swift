@@ -8,17 +8,18 @@ import Testing
     static func exp(_ argument: Int32) -> Double { Foundation.exp(Double(argument) * 0x1p-26) * 0x1p31 }
 
     // Every 4099th argument from −2³¹ to 0, plus both ends and the multiples of ¼ (where the table takes over):
-    // the largest error is a few units of 2⁻³¹, and the result never increases as the argument falls.
+    // the largest error stays within the Taylor polynomial's truncation bound (⅛)⁵/5! ≈ 2.5·10⁻⁷ ≈ 546 units of
+    // 2⁻³¹ plus rounding, and the result never increases as the argument falls.
     @Test func expMatchesDoubleExpOverTheWholeRange() {
         var worst = 0.0, worstAt: Int32 = 0
         var arguments = Array(stride(from: Int32.min, through: 0, by: 4099)) + [Int32.min, Int32.min + 1, -1, 0]
-        arguments += (0...128).map { -Int32($0) << 24 } + (1...128).map { (-Int32($0) << 24) + 1 } + (1...128).map { (-Int32($0) << 24) - 1 }
+        arguments += (0...128).map { -Int32($0) << 24 } + (1...128).map { (-Int32($0) << 24) + 1 } + (1...127).map { (-Int32($0) << 24) - 1 }
         for a in arguments {
             let error = abs(Double(FixedExp.onNegativeValues(a)) - Self.exp(a))
             if error > worst { (worst, worstAt) = (error, a) }
         }
         print("FixedExp: largest error \(worst) units of 2⁻³¹ (at argument \(Double(worstAt) * 0x1p-26))")
-        #expect(worst <= 16)
+        #expect(worst <= 560)
         #expect(FixedExp.onNegativeValues(0) == .max)
         #expect(FixedExp.onNegativeValues(1000) == .max)
         #expect(FixedExp.onNegativeValues(Int32.min) == 0)  // exp(−32) < 2⁻³¹
@@ -51,8 +52,7 @@ import Testing
         return out
     }
 
-    static func kernel(optimized: Bool, _ x: [Int16], _ sv: [Int16], _ m: QuantizedMultiplier) -> [Int32] {
-        let count = x.isEmpty ? 0 : sv.count / x.count
+    static func kernel(optimized: Bool, _ x: [Int16], _ sv: [Int16], _ m: QuantizedMultiplier, count: Int = 1) -> [Int32] {
         var out = [Int32](repeating: 7, count: count)
         x.withUnsafeBufferPointer { x in
             sv.withUnsafeBufferPointer { sv in
@@ -86,8 +86,8 @@ import Testing
         let m = try QuantizedMultiplier(0x1p26 / 25)
         for optimized in [false, true] {
             #expect(Self.linear(optimized: optimized, [2, 5], [3, -4, -1, 0], [10, -10], machines: 2) == [-4, -12])
-            let k = Self.kernel(optimized: optimized, [3, -4], [0, 0, 3, -4], m)
-            #expect(abs(Double(k[0]) - Foundation.exp(-1) * 0x1p31) <= 8)
+            let k = Self.kernel(optimized: optimized, [3, -4], [0, 0, 3, -4], m, count: 2)
+            #expect(abs(Double(k[0]) - Foundation.exp(-1) * 0x1p31) <= 560)
             #expect(k[1] == .max)
             #expect(Self.combine(optimized: optimized, [100, 200, 300], [1, -2, 3, 0, 0, 1], [5, -5]) == [5 + 100 - 400 + 900, 295])
         }
@@ -102,7 +102,7 @@ import Testing
         for optimized in [false, true] {
             #expect(Self.kernel(optimized: optimized, low, high, try QuantizedMultiplier(0x1p-8)) == [0])
             let k = Self.kernel(optimized: optimized, low, high, try QuantizedMultiplier(0x1p-14))
-            #expect(abs(Double(k[0]) - Foundation.exp(-distance * 0x1p-40) * 0x1p31) <= 16)
+            #expect(abs(Double(k[0]) - Foundation.exp(-distance * 0x1p-40) * 0x1p31) <= 560 + 0x1p31 * 0x1p-30)
             #expect(Self.linear(optimized: optimized, low, low, [Int64.max - Int64(n) * (1 << 30)], machines: 1) == [Int64.max])
             let kMax = [Int32](repeating: .max, count: n), cMin = [Int16](repeating: .min, count: n)
             #expect(Self.combine(optimized: optimized, kMax, cMin, [0]) == [Int64(n) * Int64(Int32.max) * -32768])
@@ -121,8 +121,8 @@ import Testing
             let count = rng.nextInt(in: 0...40)
             let small = x.map { $0 / 256 }, sv = FixedLayers.int16s(count * dimension, &rng).map { $0 / 256 }
             let m = try QuantizedMultiplier(rng.nextDouble(in: 0.0001..<0.1))
-            let k = Self.kernel(optimized: true, small, sv, m)
-            #expect(k == Self.kernel(optimized: false, small, sv, m))
+            let k = Self.kernel(optimized: true, small, sv, m, count: count)
+            #expect(k == Self.kernel(optimized: false, small, sv, m, count: count))
             let c = FixedLayers.int16s(machines * count, &rng)
             #expect(Self.combine(optimized: true, k, c, b) == Self.combine(optimized: false, k, c, b))
         }

@@ -9,7 +9,8 @@ enum LiblinearReference {
         /// w and b of the +1 class (LIBLINEAR's first label may be −1; the script flips it then).
         var weights: [Float]
         var bias: Float
-        /// LIBLINEAR's printed dual objective, ½‖w‖² + ½ Σ Dᵢαᵢ² − Σ αᵢ, and its outer iterations.
+        /// LIBLINEAR's printed dual objective, ½‖w‖² + ½ Σ Dᵢαᵢ² − Σ αᵢ, and its outer iterations (of the dual
+        /// solver; at its 300-pass limit `-s 1` goes on with its primal solver, whose w is the one returned).
         var objective: Double
         var iterations: Int
     }
@@ -33,6 +34,7 @@ enum LiblinearReference {
     text = log.read()
     w, b = model.get_decfun()
     sign = 1.0 if model.get_labels()[0] == 1 else -1.0
+    w = list(w) + [0.0] * (int(dim) - len(w))  # LIBLINEAR's w ends at the last feature that is ever non-zero
     print(json.dumps({"weights": [sign * v for v in w], "bias": sign * b,
                       "objective": float(re.search(r"Objective value = (\S+)", text).group(1)),
                       "iterations": int(re.search(r"#iter = (\d+)", text).group(1))}))

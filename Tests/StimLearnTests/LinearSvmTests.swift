@@ -30,8 +30,8 @@ import Testing
         for tolerance in [0.1, 0.01] {
             let (machine, alpha) = try examples.train(LinearSvmSolver(loss: loss, tolerance: tolerance), cost: 0.5)
             #expect(machine.iterations < 1000)
-            // The solver's own w drifts from Σαᵢyᵢxᵢ by float rounding only.
-            #expect(examples.projectedGradientSpread(machine, alpha: alpha, loss: loss, cost: 0.5) <= tolerance * 1.01)
+            // Measured at the end rather than at each visit of the last pass, as the reference tests do.
+            #expect(examples.projectedGradientSpread(machine, alpha: alpha, loss: loss, cost: 0.5) <= 2 * tolerance)
             #expect(alpha.allSatisfy { $0 >= 0 && (loss == .squaredHinge || $0 <= 0.5) })
         }
     }
@@ -77,7 +77,7 @@ import Testing
             #expect(positives.filter { decisions[$0] > 0 }.count > negatives.filter { decisions[$0] < 0 }.count + 50)
             if loss == .hinge {
                 #expect(zip(weighted.alpha, costs).allSatisfy { $0 <= Double($1) })
-                #expect(negatives.contains { weighted.alpha[$0] == 0.1 })
+                #expect(negatives.contains { weighted.alpha[$0] == Double(Float(0.1)) })
             }
         }
     }

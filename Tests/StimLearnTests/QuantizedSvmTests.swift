@@ -24,7 +24,8 @@ import Testing
         let examples = SvmExamples.belt(ApneaBeltTests.records, from: windows)
         let (machine, _) = try examples.train(LinearSvmSolver(), cost: 1)
         // Calibrated on every 4th window; an offset and scale standardize as a stored model's scaling would.
-        let calibration = (0..<examples.count).filter { $0 % 4 == 0 }.flatMap { examples.features[$0 * 120..<($0 + 1) * 120] }
+        let rows: [Int] = Array(stride(from: 0, to: examples.count, by: 4))
+        let calibration: [Float] = rows.flatMap { (i: Int) -> ArraySlice<Float> in examples.features[i * 120..<(i + 1) * 120] }
         let offset = (0..<120).map { Float($0 % 3) * 0.01 }, scale = (0..<120).map { 1 + Float($0 % 5) * 0.1 }
         let quantized = try QuantizedSvm(linearWeights: machine.weights, bias: [machine.bias], dimension: 120, offset: offset,
                                          scale: scale, calibration: calibration)

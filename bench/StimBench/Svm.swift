@@ -29,7 +29,7 @@ struct SvmOptions {
 }
 
 /// Rows [count × dimension] with integer class labels.
-struct SvmSet {
+struct SvmSet: Sendable {
     var features: [Float]
     var labels: [Int32]
     var dimension: Int
@@ -57,11 +57,11 @@ struct SvmSet {
 }
 
 /// A trained model: the predicted class of each row of a set.
-typealias SvmPredictor = (SvmSet) -> [Int32]
+typealias SvmPredictor = @Sendable (SvmSet) -> [Int32]
 
 /// The model kinds under benchmark, by the name `--model` takes. StimLearn's kernel SVM (RBF, C = 1, gamma =
 /// 1/(d · var X) as the peers use) joins as one more entry here.
-let svmModels: [String: (SvmSet) throws -> SvmPredictor] = [
+let svmModels: [String: @Sendable (SvmSet) throws -> SvmPredictor] = [
     "stim-linear-s1": { try linearOneVsRest($0, solver: LinearSvmSolver(loss: .squaredHinge)) },
     "stim-linear-s3": { try linearOneVsRest($0, solver: LinearSvmSolver(loss: .hinge)) },
 ]
@@ -91,7 +91,7 @@ func linearOneVsRest(_ set: SvmSet, solver: LinearSvmSolver) throws -> SvmPredic
 
 func maxResidentMegabytes() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_maxrss) / 1024  // Linux: KiB
 }
 

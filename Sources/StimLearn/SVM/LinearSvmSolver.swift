@@ -31,9 +31,11 @@ public struct LinearSvmSolver: Sendable {
     public enum Loss: Sendable { case hinge, squaredHinge }
 
     public var loss: Loss
-    /// Stop when the projected gradient's spread (max − min over the examples) is at most this (LIBLINEAR eps).
+    /// Stop when the projected gradient's spread (max − min over the examples) and its extremes are at most this
+    /// (LIBLINEAR eps).
     public var tolerance: Double
-    /// Outer passes at most; the machine of the last pass is returned when it is reached.
+    /// Outer passes at most; the machine of the last pass is returned when it is reached. (LIBLINEAR 2.50 stops
+    /// its dual solver at 300 and, for the squared hinge, finishes with its primal Newton solver.)
     public var maxIterations: Int
     /// Leave out of the passes the examples whose bound is unlikely to change (LIBLINEAR's shrinking).
     public var shrinking: Bool
@@ -118,7 +120,8 @@ public struct LinearSvmSolver: Sendable {
                     s += 1
                 }
                 iterations += 1
-                if newMax - newMin <= tolerance {
+                // LIBLINEAR 2.4x's rule: the spread and both extremes within the tolerance.
+                if newMax - newMin <= tolerance && abs(newMax) <= tolerance && abs(newMin) <= tolerance {
                     if active == count { break }
                     // Converged on the shrunk set: check once more on every example before stopping.
                     active = count

@@ -6,13 +6,13 @@ import StimKernels
 /// trainer's model can be quantized:
 ///
 /// * features are first standardized as the float model does, x′ₖ = (xₖ − offsetₖ) · scaleₖ;
-/// * linear: x′ₖ is quantized with its own step sₖ = max |x′ₖ| over the calibration rows / 32767, and sₖ is folded
-///   into the weights, which are quantized per machine (step tₘ = max |wₘₖ sₖ| / 32767);
-/// * RBF: one step s for all features (max |x′| over the support vectors and calibration rows / 32767), dual
-///   coefficients per machine (step uₘ = max |cₘⱼ| / 32767), kernel values in Q0.31.
+/// * linear: x′ₖ is quantized with its own step sₖ = headroom · max |x′ₖ| over the calibration rows / 32767, and
+///   sₖ is folded into the weights, which are quantized per machine (step tₘ = max |wₘₖ sₖ| / 32767);
+/// * RBF: one step s for all features (headroom · max |x′| over the support vectors and calibration rows / 32767),
+///   dual coefficients per machine (step uₘ = max |cₘⱼ| / 32767), kernel values in Q0.31.
 ///
-/// decision[m] = Σ coefficient · kernel + bias (LIBSVM's ρ is −bias), or w·x′ + bias. Values beyond the
-/// calibration range saturate at ±32767 steps.
+/// decision[m] = Σ coefficient · kernel + bias (LIBSVM's ρ is −bias), or w·x′ + bias. Features beyond `headroom`
+/// times the calibration range saturate at ±32767 steps.
 public struct QuantizedSvm: Sendable {
     public let dimension: Int
     public let machines: Int
@@ -24,6 +24,10 @@ public struct QuantizedSvm: Sendable {
     let scoreSteps: [Double]
     let bias: [Int64]
     let form: Form
+
+    /// Feature ranges are widened by this factor, so that windows up to twice as extreme as the calibration rows (a
+    /// belt artifact, a deeper breath) do not saturate; int16 keeps 14 bits for the calibration range.
+    static let headroom: Float = 2
 
     enum Form: Sendable {
         case linear(weights: [Int16])
@@ -44,7 +48,7 @@ public struct QuantizedSvm: Sendable {
         let rows = try Self.standardize(calibration, offset: offset, scale: scale, dimension: dimension, name: "calibration")
         var largest = [Float](repeating: 0, count: dimension)
         for (e, v) in rows.enumerated() { largest[e % dimension] = max(largest[e % dimension], abs(v)) }
-        let steps = largest.map { $0 > 0 ? $0 / 32767 : 1 }
+        let steps = largest.map { $0 > 0 ? Self.headroom * $0 / 32767 : 1 }
         let machines = bias.count
         var quantized = [Int16](repeating: 0, count: weights.count)
         var scoreSteps: [Double] = [], biasSteps: [Int64] = []
@@ -78,7 +82,7 @@ public struct QuantizedSvm: Sendable {
         try Self.checkFinite(bias, "bias")
         let rows = try Self.standardize(calibration, offset: offset, scale: scale, dimension: dimension, name: "calibration")
         let largest = max(supportVectors.map(abs).max() ?? 0, rows.map(abs).max() ?? 0)
-        let featureStep = largest > 0 ? largest / 32767 : 1
+        let featureStep = largest > 0 ? Self.headroom * largest / 32767 : 1
         let vectors = supportVectors.map { Self.int16(Double($0) / Double(featureStep)) }
         // Squared steps to the Q5.26 exponent argument.
         let real = Double(gamma) * Double(featureStep) * Double(featureStep) * 0x1p26

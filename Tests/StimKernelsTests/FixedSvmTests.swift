@@ -37,14 +37,15 @@ import Testing
         }
     }
 
-    static func linear(optimized: Bool, _ x: [Int16], _ w: [Int16], _ b: [Int64], machines: Int) -> [Int64] {
-        var out = [Int64](repeating: 7, count: machines)
-        x.withUnsafeBufferPointer { x in
+    static func sums<Value: FixedWidthInteger & SignedInteger & SIMDScalar>(optimized: Bool, _ values: [Value], _ w: [Int16],
+                                                                          _ b: [Int64]) -> [Int64] {
+        var out = [Int64](repeating: 7, count: b.count)
+        values.withUnsafeBufferPointer { v in
             w.withUnsafeBufferPointer { w in
                 b.withUnsafeBufferPointer { b in
                     out.withUnsafeMutableBufferPointer {
-                        optimized ? Int16Svm.linearOptimized(x, weight: w, bias: b, into: $0, machines: machines, dimension: x.count)
-                            : Int16Svm.linearReference(x, weight: w, bias: b, into: $0, machines: machines, dimension: x.count)
+                        optimized ? Int16Svm.weightedSumsOptimized(v, weight: w, bias: b, into: $0, machines: b.count, count: v.count)
+                            : Int16Svm.weightedSumsReference(v, weight: w, bias: b, into: $0, machines: b.count, count: v.count)
                     }
                 }
             }
@@ -65,31 +66,16 @@ import Testing
         return out
     }
 
-    static func combine(optimized: Bool, _ k: [Int32], _ c: [Int16], _ b: [Int64]) -> [Int64] {
-        var out = [Int64](repeating: 7, count: b.count)
-        k.withUnsafeBufferPointer { k in
-            c.withUnsafeBufferPointer { c in
-                b.withUnsafeBufferPointer { b in
-                    out.withUnsafeMutableBufferPointer {
-                        optimized ? Int16Svm.combineOptimized(k, coefficients: c, bias: b, into: $0, machines: b.count, count: k.count)
-                            : Int16Svm.combineReference(k, coefficients: c, bias: b, into: $0, machines: b.count, count: k.count)
-                    }
-                }
-            }
-        }
-        return out
-    }
-
     // By hand: 3·2 − 4·5 + 10 = −4; −1·2 + 0 − 10 = −12. RBF: ‖(3, −4) − (0, 0)‖² = 25, ‖(3, −4) − (3, −4)‖² = 0;
     // with γs² = 1/25 the argument is −1, so the kernel is exp(−1) and exp(0).
     @Test func handComputed() throws {
         let m = try QuantizedMultiplier(0x1p26 / 25)
         for optimized in [false, true] {
-            #expect(Self.linear(optimized: optimized, [2, 5], [3, -4, -1, 0], [10, -10], machines: 2) == [-4, -12])
+            #expect(Self.sums(optimized: optimized, [Int16(2), 5], [3, -4, -1, 0], [10, -10]) == [-4, -12])
             let k = Self.kernel(optimized: optimized, [3, -4], [0, 0, 3, -4], m, count: 2)
             #expect(abs(Double(k[0]) - Foundation.exp(-1) * 0x1p31) <= 560)
             #expect(k[1] == .max)
-            #expect(Self.combine(optimized: optimized, [100, 200, 300], [1, -2, 3, 0, 0, 1], [5, -5]) == [5 + 100 - 400 + 900, 295])
+            #expect(Self.sums(optimized: optimized, [Int32(100), 200, 300], [1, -2, 3, 0, 0, 1], [5, -5]) == [5 + 100 - 400 + 900, 295])
         }
     }
 
@@ -103,9 +89,9 @@ import Testing
             #expect(Self.kernel(optimized: optimized, low, high, try QuantizedMultiplier(0x1p-8)) == [0])
             let k = Self.kernel(optimized: optimized, low, high, try QuantizedMultiplier(0x1p-14))
             #expect(abs(Double(k[0]) - Foundation.exp(-distance * 0x1p-40) * 0x1p31) <= 560 + 0x1p31 * 0x1p-30)
-            #expect(Self.linear(optimized: optimized, low, low, [Int64.max - Int64(n) * (1 << 30)], machines: 1) == [Int64.max])
+            #expect(Self.sums(optimized: optimized, low, low, [Int64.max - Int64(n) * (1 << 30)]) == [Int64.max])
             let kMax = [Int32](repeating: .max, count: n), cMin = [Int16](repeating: .min, count: n)
-            #expect(Self.combine(optimized: optimized, kMax, cMin, [0]) == [Int64(n) * Int64(Int32.max) * -32768])
+            #expect(Self.sums(optimized: optimized, kMax, cMin, [0]) == [Int64(n) * Int64(Int32.max) * -32768])
         }
     }
 
@@ -116,7 +102,7 @@ import Testing
         for (machines, dimension) in shapes {
             let x = FixedLayers.int16s(dimension, &rng), w = FixedLayers.int16s(machines * dimension, &rng)
             let b = (0..<machines).map { _ in Int64(rng.nextInt(in: -1_000_000...1_000_000)) }
-            #expect(Self.linear(optimized: true, x, w, b, machines: machines) == Self.linear(optimized: false, x, w, b, machines: machines))
+            #expect(Self.sums(optimized: true, x, w, b) == Self.sums(optimized: false, x, w, b))
             // Small coordinates too, so that the kernel values spread over (0, 1] instead of all saturating at 0.
             let count = rng.nextInt(in: 0...40)
             let small = x.map { $0 / 256 }, sv = FixedLayers.int16s(count * dimension, &rng).map { $0 / 256 }
@@ -124,7 +110,7 @@ import Testing
             let k = Self.kernel(optimized: true, small, sv, m, count: count)
             #expect(k == Self.kernel(optimized: false, small, sv, m, count: count))
             let c = FixedLayers.int16s(machines * count, &rng)
-            #expect(Self.combine(optimized: true, k, c, b) == Self.combine(optimized: false, k, c, b))
+            #expect(Self.sums(optimized: true, k, c, b) == Self.sums(optimized: false, k, c, b))
         }
     }
 }

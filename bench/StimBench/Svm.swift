@@ -2,7 +2,8 @@
 // bench/svm/data.py wrote, trains one model kind on it, and prints one JSON line with the same fields as
 // bench/svm/peers.py: median training time over --runs fits, prediction throughput, accuracy (belt:
 // leave-one-record-out pooled; MNIST: the 10,000 test digits) and the peak memory the first fit added
-// (getrusage max RSS after it minus max RSS after loading the data). One process per model, as the peers.
+// (getrusage max RSS after it minus max RSS after loading the data; max_rss_mb: the process's max RSS then).
+// One process per model, as the peers.
 import Foundation
 import StimLearn
 
@@ -62,8 +63,13 @@ typealias SvmPredictor = @Sendable (SvmSet) -> [Int32]
 /// The model kinds under benchmark, by the name `--model` takes. StimLearn's kernel SVM (RBF, C = 1, gamma =
 /// 1/(d · var X) as the peers use) joins as one more entry here.
 let svmModels: [String: @Sendable (SvmSet) throws -> SvmPredictor] = [
+    // LinearSvmSolver's defaults: tolerance 0.1, at most 1000 passes.
     "stim-linear-s1": { try linearOneVsRest($0, solver: LinearSvmSolver(loss: .squaredHinge)) },
     "stim-linear-s3": { try linearOneVsRest($0, solver: LinearSvmSolver(loss: .hinge)) },
+    // At most 300 passes, LIBLINEAR 2.50's limit for its dual solver (at C = 1 on the belt windows neither
+    // converges; there LIBLINEAR's -s 1 goes on with its primal solver, -s 3 stops).
+    "stim-linear-s1-300": { try linearOneVsRest($0, solver: LinearSvmSolver(loss: .squaredHinge, maxIterations: 300)) },
+    "stim-linear-s3-300": { try linearOneVsRest($0, solver: LinearSvmSolver(loss: .hinge, maxIterations: 300)) },
 ]
 
 /// LIBLINEAR's multi-class scheme, for the benchmark's MNIST digits: one machine per class against the rest
@@ -125,8 +131,9 @@ func runSvm(_ options: SvmOptions) throws {
     let predictSeconds = seconds { _ = predictor(test) }
     let sorted = times.sorted()
     let line = String(format: "{\"peer\": \"%@\", \"dataset\": \"%@\", \"train_s\": %.6f, \"train_runs\": [%@], "
-                      + "\"predict_per_s\": %.1f, \"accuracy\": %.6f, \"peak_mb\": %.2f, \"count\": %d, \"dimension\": %d}",
+                      + "\"predict_per_s\": %.1f, \"accuracy\": %.6f, \"peak_mb\": %.2f, \"max_rss_mb\": %.2f, \"count\": %d, "
+                      + "\"dimension\": %d}",
                       options.model, options.dataset, sorted[sorted.count / 2], times.map { String(format: "%.6f", $0) }.joined(separator: ", "),
-                      Double(test.count) / predictSeconds, accuracy, peak, train.count, train.dimension)
+                      Double(test.count) / predictSeconds, accuracy, peak, base + peak, train.count, train.dimension)
     print(line)
 }

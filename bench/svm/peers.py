@@ -15,7 +15,8 @@ Prints one JSON line: train_s (median over --runs fits on the whole training set
 to LIBSVM/LIBLINEAR's own problem structure is done once, before the timings), predict_per_s (test windows per
 second through the package's predict call), accuracy (belt: leave-one-record-out pooled over the 8 records;
 MNIST: the 10,000 test digits), peak_mb (getrusage max RSS after the first fit minus max RSS after loading the
-data and importing the package: the memory the fit itself added, library problem structures included).
+data and importing the package: the memory the fit itself added, library problem structures included), and
+max_rss_mb (the process's whole max RSS then, the interpreter included).
 """
 import argparse
 import json
@@ -103,6 +104,7 @@ def main():
         times.append(time.perf_counter() - start)
         if run == 0:
             peak = max_rss_mb() - base
+            whole = max_rss_mb()
 
     if args.dataset == "belt":
         test_x = x
@@ -121,7 +123,7 @@ def main():
     predict_s = time.perf_counter() - start
     print(json.dumps({"peer": args.peer, "dataset": args.dataset, "train_s": statistics.median(times),
                       "train_runs": times, "predict_per_s": len(test_x) / predict_s, "accuracy": accuracy,
-                      "peak_mb": peak, "count": int(x.shape[0]), "dimension": int(x.shape[1])}), flush=True)
+                      "peak_mb": peak, "max_rss_mb": whole, "count": int(x.shape[0]), "dimension": int(x.shape[1])}), flush=True)
 
 
 if __name__ == "__main__":

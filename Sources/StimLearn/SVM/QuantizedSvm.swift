@@ -132,10 +132,10 @@ public struct QuantizedSvm: Sendable {
                     case .linear(let weights):
                         weights.withUnsafeBufferPointer { weights in
                             for i in 0..<count {
-                                Int16Svm.linearOptimized(UnsafeBufferPointer(rebasing: features[i * dimension..<(i + 1) * dimension]),
-                                                         weight: weights, bias: bias,
-                                                         into: UnsafeMutableBufferPointer(rebasing: scores[i * machines..<(i + 1) * machines]),
-                                                         machines: machines, dimension: dimension)
+                                Int16Svm.weightedSumsOptimized(UnsafeBufferPointer(rebasing: features[i * dimension..<(i + 1) * dimension]),
+                                                               weight: weights, bias: bias,
+                                                               into: UnsafeMutableBufferPointer(rebasing: scores[i * machines..<(i + 1) * machines]),
+                                                               machines: machines, count: dimension)
                             }
                         }
                     case .rbf(let vectors, let coefficients, let multiplier, let svCount):
@@ -147,9 +147,9 @@ public struct QuantizedSvm: Sendable {
                                         Int16Svm.rbfKernelOptimized(UnsafeBufferPointer(rebasing: features[i * dimension..<(i + 1) * dimension]),
                                                                     supportVectors: vectors, multiplier: multiplier, into: kernel,
                                                                     count: svCount, dimension: dimension)
-                                        Int16Svm.combineOptimized(UnsafeBufferPointer(kernel), coefficients: coefficients, bias: bias,
-                                                                  into: UnsafeMutableBufferPointer(rebasing: scores[i * machines..<(i + 1) * machines]),
-                                                                  machines: machines, count: svCount)
+                                        Int16Svm.weightedSumsOptimized(UnsafeBufferPointer(kernel), weight: coefficients, bias: bias,
+                                                                       into: UnsafeMutableBufferPointer(rebasing: scores[i * machines..<(i + 1) * machines]),
+                                                                       machines: machines, count: svCount)
                                     }
                                 }
                             }

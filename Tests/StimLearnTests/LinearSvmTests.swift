@@ -1,4 +1,5 @@
 import Foundation
+import StimKernels
 import StimTestSupport
 import Testing
 @testable import StimLearn
@@ -78,6 +79,32 @@ import Testing
             if loss == .hinge {
                 #expect(zip(weighted.alpha, costs).allSatisfy { $0 <= Double($1) })
                 #expect(negatives.contains { weighted.alpha[$0] == Double(Float(0.1)) })
+            }
+        }
+    }
+
+    // Mostly-zero rows take the sparse form, and its dot and axpy agree with the dense ones (the MNIST reference
+    // tests train on it; the belt tests on the dense form).
+    @Test func sparseRowsAgreeWithDense() {
+        var random = Xoshiro256StarStar(seed: 13)
+        let count = 50, dimension = 37
+        let features = (0..<count * dimension).map { _ in random.nextInt(in: 0..<10) == 0 ? Float(random.nextNormal()) : 0 }
+        let w = (0..<dimension).map { _ in Float(random.nextNormal()) }
+        features.withUnsafeBufferPointer { x in
+            let sparse = LinearSvmRows(features: x.baseAddress!, count: count, dimension: dimension)
+            #expect(sparse.start != nil && sparse.value.count == features.filter { $0 != 0 }.count)
+            let dense = LinearSvmRows(features: x.baseAddress!, count: count, dimension: dimension, sparse: false)
+            #expect(dense.start == nil)
+            for i in 0..<count {
+                let exact = (0..<dimension).reduce(0.0) { $0 + Double(w[$1]) * Double(features[i * dimension + $1]) }
+                w.withUnsafeBufferPointer {
+                    #expect(abs(Double(sparse.dot($0.baseAddress!, row: i)) - exact) < 1e-5)
+                    #expect(abs(Double(dense.dot($0.baseAddress!, row: i)) - exact) < 1e-5)
+                }
+                var a = w, b = w
+                a.withUnsafeMutableBufferPointer { sparse.axpy(0.5, row: i, into: $0) }
+                b.withUnsafeMutableBufferPointer { dense.axpy(0.5, row: i, into: $0) }
+                #expect(a == b)
             }
         }
     }

@@ -69,6 +69,7 @@ public struct LinearSvmSolver: Sendable {
         let qd: [Double] = (0..<count).map { i in
             diagonal[i] + Double(Dot.optimized(x + i * dimension, x + i * dimension, count: dimension)) + Double(biasFeature)
         }
+        let rows = LinearSvmRows(features: x, count: count, dimension: dimension)
         var alpha = [Double](repeating: 0, count: count)
         var w = [Float](repeating: 0, count: dimension)
         var wBias: Float = 0
@@ -86,9 +87,9 @@ public struct LinearSvmSolver: Sendable {
                 }
                 var s = 0
                 while s < active {
-                    let i = order[s], row = x + i * dimension
+                    let i = order[s]
                     let y = Double(labels[i])
-                    let margin = Double(Dot.optimized(UnsafePointer(w.baseAddress!), row, count: dimension) + wBias * biasFeature)
+                    let margin = Double(rows.dot(UnsafePointer(w.baseAddress!), row: i) + wBias * biasFeature)
                     let g = y * margin - 1 + alpha[i] * diagonal[i]
                     var projected = 0.0
                     if alpha[i] == 0 {
@@ -114,7 +115,7 @@ public struct LinearSvmSolver: Sendable {
                         let previous = alpha[i]
                         alpha[i] = min(max(previous - g / qd[i], 0), upper[i])
                         let step = Float((alpha[i] - previous) * y)
-                        Elementwise.Optimized.axpy(step, UnsafeBufferPointer(start: row, count: dimension), w)
+                        rows.axpy(step, row: i, into: w)
                         wBias += step * biasFeature
                     }
                     s += 1

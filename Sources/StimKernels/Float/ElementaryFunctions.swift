@@ -27,6 +27,40 @@ public enum FloatMath {
             * Float(sign: .plus, exponent: whole - half, significand: 1)
     }
 
+    /// eˣ on eight lanes by the same steps as the scalar `exp`, so each lane gives the scalar's bits (kernel
+    /// rows of an RBF SVM use it; its predictions use the scalar one).
+    public static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        let low = SIMD8<Float>(repeating: -103.97208), high = SIMD8<Float>(repeating: 88.72284)
+        let clamped = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
+        let scaled = clamped * 1.442695
+        // The scalar's Int(s ± 0.5), without a float-to-integer conversion the compiler would do lane by lane:
+        // ⌊|s| + 0.5⌋ from round-to-nearest by the 2²³ trick, corrected down where it rounded up, then the sign.
+        let magnitude = scaled.replacing(with: -scaled, where: scaled .< 0) + 0.5
+        var whole = (magnitude + 8_388_608) - 8_388_608
+        whole.replace(with: whole - 1, where: whole .> magnitude)
+        let n = whole.replacing(with: -whole, where: scaled .< 0)
+        // n's integer value read off the bits of n + 1.5·2²³.
+        let integer = unsafeBitCast(n + 12_582_912, to: SIMD8<Int32>.self) &- 0x4B40_0000
+        let r = (clamped - n * 0.693_145_751_953_125) - n * 1.428_606_765_330_187e-06
+        var p = SIMD8<Float>(repeating: 1.0 / 5040)
+        p = p * r + 1.0 / 720
+        p = p * r + 1.0 / 120
+        p = p * r + 1.0 / 24
+        p = p * r + 1.0 / 6
+        p = p * r + 0.5
+        p = p * r + 1
+        p = p * r + 1
+        // 2ⁿ in two factors, as the scalar: both halves stay within the normal exponents for the clamped range.
+        let half = integer / 2
+        let first = unsafeBitCast((half &+ 127) &<< 23, to: SIMD8<Float>.self)
+        let second = unsafeBitCast((integer &- half &+ 127) &<< 23, to: SIMD8<Float>.self)
+        var result = p * first * second
+        result.replace(with: 0, where: x .< -103.97208)
+        result.replace(with: Float.infinity, where: x .> 88.72284)
+        result.replace(with: x, where: x .!= x)
+        return result
+    }
+
     /// tanh x. Near zero 1 − 2/(e²ˣ + 1) would cancel, so |x| < 0.55 uses the odd Taylor series
     /// (ten terms: the ratio of successive terms is below (0.55/(π/2))² ≈ 0.12).
     public static func tanh(_ x: Float) -> Float {

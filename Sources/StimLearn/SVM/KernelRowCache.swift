@@ -67,17 +67,13 @@ final class KernelRowCache {
         entries.swapAt(i, j)
         if entries[i].data != nil { link(i) }
         if entries[j].data != nil { link(j) }
-        var h = next[rows]
-        while h != rows {
-            let following = next[h]
-            if entries[h].length > i {
-                if entries[h].length > j {
-                    swap(&entries[h].data![i], &entries[h].data![j])
-                } else {
-                    evict(h)
-                }
+        // A scan of the entries in memory order: faster than walking the list, same rows.
+        for h in 0..<rows where entries[h].length > i {
+            if entries[h].length > j {
+                swap(&entries[h].data![i], &entries[h].data![j])
+            } else {
+                evict(h)
             }
-            h = following
         }
     }
 

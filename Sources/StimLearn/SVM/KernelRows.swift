@@ -35,22 +35,37 @@ final class KernelRows {
         return kernel.value(dot: norm, squaredNormA: norm, squaredNormB: norm)
     }
 
-    /// out[j − range.lowerBound] = K(i, j) for j in `range`.
+    /// out[j − range.lowerBound] = K(i, j) for j in `range`: the dot products first, then K over the row
+    /// (eight lanes at a time for RBF, whose exponentials would otherwise cost as much as the dots).
     func row(_ i: Int, columns range: Range<Int>, into out: UnsafeMutablePointer<Float>) {
         let x = data + i * features, normI = squaredNorms[i]
-        var j = range.lowerBound
+        let start = range.lowerBound, length = range.count
+        var j = start
         // Four rows at a time: x is loaded once for four dot products.
         while j + 4 <= range.upperBound {
             let dots = dot4(x, data + j * features)
-            for t in 0..<4 {
-                out[j + t - range.lowerBound] = kernel.value(dot: dots[t], squaredNormA: normI, squaredNormB: squaredNorms[j + t])
-            }
+            for t in 0..<4 { out[j + t - start] = dots[t] }
             j += 4
         }
         while j < range.upperBound {
-            out[j - range.lowerBound] = kernel.value(dot: dot(x, data + j * features), squaredNormA: normI,
-                                                     squaredNormB: squaredNorms[j])
+            out[j - start] = dot(x, data + j * features)
             j += 1
+        }
+        var k = 0
+        if kernel.kind == .rbf {
+            let minusGamma = SIMD8<Float>(repeating: -kernel.gamma), twice = SIMD8<Float>(repeating: 2)
+            let norm = SIMD8<Float>(repeating: normI)
+            while k + 8 <= length {
+                let dots = UnsafeRawPointer(out + k).loadUnaligned(as: SIMD8<Float>.self)
+                let norms = UnsafeRawPointer(squaredNorms + start + k).loadUnaligned(as: SIMD8<Float>.self)
+                let distance = (norm + norms - twice * dots).replacing(with: 0, where: norm + norms - twice * dots .< 0)
+                UnsafeMutableRawPointer(out + k).storeBytes(of: FloatMath.exp(minusGamma * distance), as: SIMD8<Float>.self)
+                k += 8
+            }
+        }
+        while k < length {
+            out[k] = kernel.value(dot: out[k], squaredNormA: normI, squaredNormB: squaredNorms[start + k])
+            k += 1
         }
     }
 

@@ -76,7 +76,9 @@ extension TrainCommand {
         }
         var options = SvmOptions(kernel: SvmKernel(kind: rbf ? .rbf : .linear, gamma: rbf ? baseGamma : 0), c: svm.c,
                                  cacheBytes: svm.cacheMb << 20, probability: svm.probability, seed: seed,
-                                 supportVectorBudget: svm.budget, collapseLinear: !rbf)
+                                 supportVectorBudget: svm.budget)
+        // Linear machines by dual coordinate descent (LIBLINEAR's -s 1): weights, no support vectors.
+        if !rbf { options.linearSolver = LinearSvmSolver(seed: seed) }
         let clock = ContinuousClock(), start = clock.now
         var search: SvmGridSearch.Result?
         if svm.search {

@@ -6,12 +6,18 @@ import StimLearn
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a student network on a dataset (stimuli or windows) and write it as a model file.",
+        abstract: "Train a student (network or SVM) on a dataset (stimuli or windows) and write it as a model file.",
         discussion: """
-            The student learns the dataset's labels as probabilities (a teacher's soft labels, or one-hot for \
-            windows). A random --validation share of the examples is held out to keep the best epoch and to stop \
-            early; for windows of real recordings, evaluate on other records, not on these. --int8 quantizes the \
-            student (calibrated on the training examples) so it runs on the integer path.
+            A network (--model cnn or mlp) learns the dataset's labels as probabilities (a teacher's soft labels, \
+            or one-hot for windows). A random --validation share of the examples is held out to keep the best \
+            epoch and to stop early; for windows of real recordings, evaluate on other records, not on these. \
+            --int8 quantizes the network (calibrated on the training examples) so it runs on the integer path.
+
+            An SVM (--model svm-linear or svm-rbf) learns each example's most probable class; \
+            --confidence-weights also weighs each example's C by how sure the teacher was. --search picks C (and \
+            gamma for svm-rbf) by --folds-fold cross-validation over contiguous runs of the dataset (a dataset \
+            of windows written record by record keeps a record's neighbouring minutes on one side of each split), \
+            then trains on all training examples with the best pair. The model stores the feature scaling.
             """
     )
 
@@ -21,8 +27,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Model file to write (.stimm).")
     var out: String
 
-    @Option(help: "Student architecture: cnn (three 1-D convolutions) or mlp (two hidden layers).")
-    var architecture: StudentArchitecture = .cnn
+    @Option(help: "Student: cnn (three 1-D convolutions), mlp (two hidden layers), svm-linear or svm-rbf.")
+    var model: StudentKind = .cnn
 
     @Option(help: "Passes over the training examples.")
     var epochs = 30
@@ -45,8 +51,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Threads each batch is spread over (default: every core). A model is reproducible for a given seed and thread count.")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
-    @Flag(help: "Quantize to int8 for the integer path.")
+    @Flag(help: "Quantize a network to int8 for the integer path.")
     var int8 = false
+
+    @OptionGroup(title: "SVM students")
+    var svm: SvmTrainOptions
 
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
@@ -58,10 +67,28 @@ struct TrainCommand: ParsableCommand {
         guard (0..<0.9).contains(validation) else { throw ValidationError("--validation must be in [0, 0.9)") }
         guard patience >= 0 else { throw ValidationError("--patience must be 0 or more epochs") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if model.isSvm {
+            guard !int8 else {
+                throw ValidationError("--int8 quantizes networks; an SVM's fixed-point form is made from its float model")
+            }
+            try svm.validate(kind: model)
+        }
     }
 
     func run() throws {
-        let reader = try DatasetReader(path: dataset)
+        let (all, header) = try Self.load(dataset)
+        let (training, held) = validation > 0 && all.count >= 10
+            ? all.split(validationFraction: validation, seed: seed) : (all, nil)
+        if let architecture = model.architecture {
+            try trainNetwork(architecture, training, validation: held, header: header)
+        } else {
+            try trainSvm(training, validation: held, header: header)
+        }
+    }
+
+    /// Every example of a dataset, with its labels as probabilities.
+    static func load(_ path: String) throws -> (TrainingData, DatasetHeader) {
+        let reader = try DatasetReader(path: path)
         let header = reader.header
         let shape = [header.input.channels.count, header.input.samplesPerWindow]
         var inputs: [Float] = [], targets: [Float] = []
@@ -71,9 +98,13 @@ struct TrainCommand: ParsableCommand {
             targets += chunk.probabilities()
         }
         let all = try TrainingData(exampleShape: shape, classes: header.classNames.count, inputs: inputs, targets: targets)
-        let (training, held) = validation > 0 && all.count >= 10
-            ? all.split(validationFraction: validation, seed: seed) : (all, nil)
-        let network = try Sequential(inputShape: shape, layers: architecture.layers(classes: all.classes), seed: seed)
+        return (all, header)
+    }
+
+    func trainNetwork(_ architecture: StudentArchitecture, _ training: TrainingData, validation held: TrainingData?,
+                      header: DatasetHeader) throws {
+        let network = try Sequential(inputShape: training.exampleShape, layers: architecture.layers(classes: training.classes),
+                                     seed: seed)
 
         var options = TrainingOptions()
         options.epochs = epochs
@@ -103,7 +134,15 @@ struct TrainCommand: ParsableCommand {
     }
 }
 
-extension StudentArchitecture: ExpressibleByArgument {}
+/// What `--model` names: a network architecture or an SVM.
+enum StudentKind: String, CaseIterable, ExpressibleByArgument {
+    case cnn, mlp
+    case svmLinear = "svm-linear"
+    case svmRbf = "svm-rbf"
+
+    var architecture: StudentArchitecture? { StudentArchitecture(rawValue: rawValue) }
+    var isSvm: Bool { architecture == nil }
+}
 
 struct TrainReport: Encodable {
     var model: String

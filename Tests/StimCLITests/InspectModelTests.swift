@@ -65,4 +65,45 @@ import Testing
         let flags = try StimBinary.run(["train", "\(dir)/w.stim", "--out", "\(dir)/x.stimm", "--epochs", "0"])
         #expect(flags.status != 0 && flags.stderr.contains("--epochs must be at least 1"))
     }
+
+    /// Simulate → windows → SVM students: --search's grid and choice, the model file's SVM, and the SVM
+    /// options' errors.
+    @Test func trainWritesAnSvmStudent() throws {
+        let dir = try StimBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try StimBinary.run(["simulate", "--out", dir, "--persons", "2", "--hours", "2", "--rate", "1"]).status == 0)
+        let records = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".hea") }.map { "\(dir)/\($0)" }
+        _ = try StimBinary.json(["windows"] + records + ["--rate", "1", "--out", "\(dir)/w.stim"])
+
+        let report = try StimBinary.json(["train", "\(dir)/w.stim", "--model", "svm-rbf", "--search", "--folds", "3",
+                                          "--probability", "--out", "\(dir)/rbf.stimm"])
+        let cells = try #require(report["search"] as? [[String: Any]])
+        #expect(cells.count == 20, "4 values of C × 5 of gamma")
+        let accuracies = cells.compactMap { $0["accuracy"] as? Double }
+        let best = try #require(cells.first { $0["accuracy"] as? Double == accuracies.max() })
+        #expect(report["c"] as? Double == best["c"] as? Double && report["gamma"] as? Double == best["gamma"] as? Double)
+        let validation = try #require(report["validation_accuracy"] as? Double)
+        #expect(validation > 0.6, "RBF SVM on simulated belts: validation accuracy \(validation)")
+        let model = try ModelFile.read(path: "\(dir)/rbf.stimm")
+        guard case .svm(let svm) = model.body else { Issue.record("not an SVM"); return }
+        #expect(svm.kernel.kind == .rbf && svm.supportVectors?.shape == [report["support_vectors"] as? Int ?? -1, 120])
+        #expect(svm.probA.count == 1 && svm.featureOffset.count == 0)
+
+        let linear = try StimBinary.json(["train", "\(dir)/w.stim", "--model", "svm-linear", "--c", "0.5",
+                                          "--out", "\(dir)/linear.stimm"])
+        #expect(linear["c"] as? Double == 0.5 && linear["gamma"] == nil && linear["parameters"] as? Int == 121)
+        guard case .svm(let weights) = try ModelFile.read(path: "\(dir)/linear.stimm").body else {
+            Issue.record("not an SVM"); return
+        }
+        #expect(weights.weight?.shape == [1, 120] && weights.supportVectors == nil)
+
+        for (flags, message) in [(["--model", "svm-rbf", "--int8"], "--int8 quantizes networks"),
+                                 (["--model", "svm-linear", "--budget", "10"], "--budget applies to svm-rbf"),
+                                 (["--model", "svm-rbf", "--gamma", "0"], "--gamma must be"),
+                                 (["--model", "svm-rbf", "--c", "0"], "--c must be a positive number")] {
+            let result = try StimBinary.run(["train", "\(dir)/w.stim", "--out", "\(dir)/x.stimm"] + flags)
+            #expect(result.status != 0 && result.stderr.contains(message), "\(flags): \(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/x.stimm"))
+    }
 }

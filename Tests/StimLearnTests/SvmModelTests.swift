@@ -104,6 +104,38 @@ import Testing
         #expect(plugged == collapsed)
     }
 
+    /// The dual coordinate descent solver plugged into the multi-class layer: one weight vector per machine, in
+    /// both schemes, close to SMO's linear machines on the same problem (LIBLINEAR regularizes the bias as a
+    /// feature and LIBSVM does not, so not equal), and refused where it does not apply.
+    @Test func linearSolverTrainsTheMachines() throws {
+        let examples = try Self.threeClasses()
+        var options = SvmOptions(kernel: SvmKernel(kind: .linear), c: 0.5, collapseLinear: true)
+        let smo = try SvmTrainer(options: options).train(examples)
+        options.linearSolver = LinearSvmSolver(loss: .hinge, tolerance: 1e-4, maxIterations: 10_000)
+        for multiclass in [Svm.Multiclass.oneVsOne, .oneVsRest] {
+            options.multiclass = multiclass
+            let model = try SvmTrainer(options: options).train(examples)
+            guard case .linear(let weight) = model.machines else {
+                Issue.record("expected weights")
+                return
+            }
+            #expect(weight.count == 3 * 6 && model.supportVectorCount == 0)
+            #expect(try SvmClassifier(svm: model.svm, classes: 3) == model)
+            if multiclass == .oneVsOne {
+                let a = try smo.decisionValues(examples.values), b = try model.decisionValues(examples.values)
+                let correlation = Statistics.correlation(a.map(Double.init), b.map(Double.init))
+                #expect(correlation > 0.99, "decision values against SMO's: correlation \(correlation)")
+            }
+            let agree = zip(try smo.predict(examples.values), try model.predict(examples.values)).filter { $0 == $1 }.count
+            #expect(Double(agree) >= 0.95 * Double(examples.count), "\(multiclass): \(agree) of \(examples.count) agree")
+        }
+        options.supportVectorBudget = 10
+        #expect(throws: LearnError.self) { try SvmTrainer(options: options).train(examples) }
+        options.supportVectorBudget = nil
+        options.kernel = SvmKernel(kind: .rbf, gamma: 0.2)
+        #expect(throws: LearnError.self) { try SvmTrainer(options: options).train(examples) }
+    }
+
     @Test func standardizationIsStoredAndApplied() throws {
         let examples = try Self.threeClasses()
         // Features on wildly different scales: standardization inside the model undoes it.

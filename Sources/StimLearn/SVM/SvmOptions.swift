@@ -31,6 +31,9 @@ public struct SvmOptions: Sendable {
     public var supportVectorBudget: Int?
     /// A linear kernel's machines stored as weight vectors instead of support vectors.
     public var collapseLinear: Bool
+    /// A linear kernel's machines trained by LIBLINEAR's dual coordinate descent instead of SMO: weight
+    /// vectors at a fraction of the cost on many examples.
+    public var linearSolver: LinearSvmSolver?
 
     public init(kernel: SvmKernel = SvmKernel(kind: .rbf, gamma: 1), c: Double = 1, classWeights: [Double] = [],
                 multiclass: Svm.Multiclass = .oneVsOne, scaling: Scaling = .none, tolerance: Double = 1e-3,
@@ -52,7 +55,9 @@ public struct SvmOptions: Sendable {
     }
 
     /// The binary solver these options describe.
-    var binaryTrainer: SmoTrainer {
+    var binaryTrainer: any BinarySvmTrainer { linearSolver ?? smoTrainer }
+
+    var smoTrainer: SmoTrainer {
         SmoTrainer(kernel: kernel, tolerance: tolerance, shrinking: shrinking, cacheBytes: cacheBytes,
                    maxIterations: maxIterations, collapseLinear: collapseLinear)
     }
@@ -71,9 +76,17 @@ public struct SvmOptions: Sendable {
         if let budget = supportVectorBudget, budget < 1 {
             throw LearnError.parameter("the support-vector budget must be at least 1, not \(budget)")
         }
+        if linearSolver != nil {
+            guard kernel.kind == .linear else {
+                throw LearnError.parameter("the linear solver trains linear machines, not a \(kernel.kind) kernel")
+            }
+            guard supportVectorBudget == nil else {
+                throw LearnError.parameter("linear machines keep no support vectors: a support-vector budget does not apply")
+            }
+        }
         if collapseLinear, kernel.kind == .linear, supportVectorBudget != nil {
             throw LearnError.parameter("collapsed linear machines keep no support vectors: a support-vector budget does not apply")
         }
-        try binaryTrainer.validate()
+        try smoTrainer.validate()
     }
 }

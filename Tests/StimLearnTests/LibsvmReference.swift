@@ -85,17 +85,4 @@ json.dump(out, sys.stdout)
         let output = try PythonEnvironment.run(["-c", script], input: try JSONEncoder().encode(config))
         return try JSONDecoder().decode(LibsvmReference.self, from: Data(output.utf8))
     }
-
-    /// Pearson correlation.
-    static func correlation(_ a: [Double], _ b: [Double]) -> Double {
-        let n = Double(a.count)
-        let ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
-        var sab = 0.0, saa = 0.0, sbb = 0.0
-        for (x, y) in zip(a, b) {
-            sab += (x - ma) * (y - mb)
-            saa += (x - ma) * (x - ma)
-            sbb += (y - mb) * (y - mb)
-        }
-        return sab / (saa * sbb).squareRoot()
-    }
 }

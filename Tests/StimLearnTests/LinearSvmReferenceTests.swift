@@ -46,8 +46,10 @@ struct LinearSvmReferenceTests {
     // MNIST 3 vs 5 (2,000 training digits, 784 pixels/255): same checks, and test accuracy within 0.5 points.
     @Test(arguments: losses)
     func mnistPairSameMachineAsLiblinear(loss: LinearSvmSolver.Loss) throws {
-        let training = try MnistPair.load(3, 5, split: "train", limit: 2000)
-        let test = try MnistPair.load(3, 5, split: "t10k", limit: 10_000)
+        // The first 12,000 training images hold more than 2,000 threes and fives.
+        let mnist = try #require(try MnistSubset.load(train: 12_000, test: 10_000), "\(SharedData.absentMessage)")
+        let (training, test) = mnist.pair(3, 5, trainLimit: 2000)
+        #expect(training.count == 2000)
         let (machine, liblinear) = try compare(training, loss: loss, cost: 0.1, tolerance: 0.01, name: "MNIST 3-5")
         let accuracy = test.accuracy(weights: machine.weights, bias: machine.bias)
         let referenceAccuracy = test.accuracy(weights: liblinear.weights, bias: liblinear.bias)

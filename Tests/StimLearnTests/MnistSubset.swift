@@ -41,3 +41,17 @@ json.dump([labels("train-labels-idx1-ubyte.gz", counts[0]), labels("t10k-labels-
                            testLabels: labels[1])
     }
 }
+
+extension MnistSubset {
+    /// Digits `first` (+1) and `second` (−1) as binary problems: the first `trainLimit` of them in the training
+    /// part, and all of them in the test part.
+    func pair(_ first: Int, _ second: Int, trainLimit: Int) -> (training: BinaryExamples, test: BinaryExamples) {
+        func binary(_ values: [Float], _ labels: [Int], limit: Int) -> BinaryExamples {
+            let kept = labels.indices.filter { labels[$0] == first || labels[$0] == second }.prefix(limit)
+            let d = Self.features
+            return BinaryExamples(features: kept.flatMap { values[($0 * d)..<(($0 + 1) * d)] }, count: kept.count,
+                                  dimension: d, labels: kept.map { labels[$0] == first ? 1 : -1 })
+        }
+        return (binary(trainValues, trainLabels, limit: trainLimit), binary(testValues, testLabels, limit: testLabels.count))
+    }
+}

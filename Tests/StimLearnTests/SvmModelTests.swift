@@ -97,11 +97,6 @@ import Testing
         #expect(zip(a, b).allSatisfy { abs($0 - $1) < 1e-3 })
         let stored = try SvmClassifier(svm: collapsed.svm, classes: 3)
         #expect(stored == collapsed)
-        // A binary trainer plugged in from outside (as a linear solver will be) takes the same path.
-        let plugged = try SvmTrainer(options: SvmOptions(kernel: SvmKernel(kind: .linear), c: 0.5),
-                                     machineTrainer: SmoTrainer(kernel: SvmKernel(kind: .linear), collapseLinear: true))
-            .train(examples)
-        #expect(plugged == collapsed)
     }
 
     /// The dual coordinate descent solver plugged into the multi-class layer: one weight vector per machine, in

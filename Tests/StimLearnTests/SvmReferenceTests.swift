@@ -35,7 +35,7 @@ struct SvmReferenceTests {
     static func expectAgreement(_ model: SvmClassifier, _ reference: LibsvmReference, test: [Float], truth: [Int],
                                 label: String) throws {
         let ours = try model.decisionValues(test).map(Double.init)
-        let r = LibsvmReference.correlation(ours, reference.decisionValues)
+        let r = Statistics.correlation(ours, reference.decisionValues)
         let maxDifference = zip(ours, reference.decisionValues).map { abs($0 - $1) }.max()!
         let accuracy = accuracy(try model.predict(test), truth), libsvmAccuracy = Self.accuracy(reference.predicted, truth)
         let agreement = Self.accuracy(try model.predict(test), reference.predicted)
@@ -118,7 +118,7 @@ struct SvmReferenceTests {
         let ours = try model.probabilities(all.values).map(Double.init)
         let theirs = reference.probabilities!
         let meanDifference = zip(ours, theirs).map { abs($0 - $1) }.reduce(0, +) / Double(ours.count)
-        let r = LibsvmReference.correlation(ours, theirs)
+        let r = Statistics.correlation(ours, theirs)
         print("SVM belt probabilities: r \(r), mean |Δ| \(meanDifference); Platt A \(model.probabilityA) B \(model.probabilityB)")
         #expect(r > 0.999)
         #expect(meanDifference < 0.01)
@@ -145,7 +145,7 @@ struct SvmReferenceTests {
         #expect(agreement >= 0.995)
         let ours = try model.probabilities(mnist.testValues).map(Double.init)
         let meanDifference = zip(ours, reference.probabilities!).map { abs($0 - $1) }.reduce(0, +) / Double(ours.count)
-        let r = LibsvmReference.correlation(ours, reference.probabilities!)
+        let r = Statistics.correlation(ours, reference.probabilities!)
         print("SVM MNIST probabilities: r \(r), mean |Δ| \(meanDifference); stim with probabilities \(seconds) s")
         #expect(r > 0.999)
         #expect(meanDifference < 0.005)

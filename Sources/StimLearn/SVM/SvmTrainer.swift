@@ -2,20 +2,17 @@ import StimFormats
 import StimKernels
 
 /// Trains an SVM student: one binary machine per class pair (one-vs-one, LIBSVM's scheme) or per class
-/// (one-vs-rest), each by a `BinarySvmTrainer` (the SMO solver), then optional Platt scaling and
-/// support-vector budget, gathered into one `SvmClassifier`.
+/// (one-vs-rest), each by a `BinarySvmTrainer` (the SMO solver, or the options' linear solver), then optional
+/// Platt scaling and support-vector budget, gathered into one `SvmClassifier`.
 public struct SvmTrainer: Sendable {
     public var options: SvmOptions
-    /// Another binary solver (a linear one) plugged in; nil: the options' SMO solver.
-    public var customMachineTrainer: (any BinarySvmTrainer)?
 
-    public init(options: SvmOptions = SvmOptions(), machineTrainer: (any BinarySvmTrainer)? = nil) {
+    public init(options: SvmOptions = SvmOptions()) {
         self.options = options
-        customMachineTrainer = machineTrainer
     }
 
     /// The binary solver in use.
-    public var machineTrainer: any BinarySvmTrainer { customMachineTrainer ?? options.binaryTrainer }
+    var machineTrainer: any BinarySvmTrainer { options.binaryTrainer }
 
     /// `progress(done, total)` after each binary machine.
     public func train(_ examples: SvmExamples, progress: ((Int, Int) -> Void)? = nil) throws -> SvmClassifier {

@@ -279,7 +279,7 @@ public struct Svm: Sendable, Equatable {
     public var weight: Tensor?
     /// Kernel: [support vectors, features].
     public var supportVectors: Tensor?
-    /// Kernel: [classes − 1, support vectors] (LIBSVM layout).
+    /// Kernel: [classes − 1, support vectors] one-vs-one (LIBSVM layout), [classes, support vectors] one-vs-rest.
     public var dualCoef: Tensor?
     public var supportPerClass: [Int]
     /// One per binary machine.

@@ -275,7 +275,7 @@ struct  Stim__V1__Svm
    */
   Stim__V1__Tensor *support_vectors;
   /*
-   * kernel: [classes - 1, support vectors] (LIBSVM layout)
+   * kernel: [classes - 1, support vectors] one-vs-one (LIBSVM layout), [classes, support vectors] one-vs-rest
    */
   Stim__V1__Tensor *dual_coef;
   size_t n_support_per_class;

@@ -37,13 +37,19 @@ import Testing
         }
     }
 
-    /// Simulate → windows → train (int8) → inspect, and a damaged dataset refused with its name.
-    @Test func trainWritesAStudent() throws {
+    /// A temporary folder with 2 simulated persons' 2-hour nights at 1 Hz cut into windows: `w.stim`.
+    static func simulatedWindows() throws -> String {
         let dir = try StimBinary.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(try StimBinary.run(["simulate", "--out", dir, "--persons", "2", "--hours", "2", "--rate", "1"]).status == 0)
         let records = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".hea") }.map { "\(dir)/\($0)" }
         _ = try StimBinary.json(["windows"] + records + ["--rate", "1", "--out", "\(dir)/w.stim"])
+        return dir
+    }
+
+    /// Simulate → windows → train (int8) → inspect, and a damaged dataset refused with its name.
+    @Test func trainWritesAStudent() throws {
+        let dir = try Self.simulatedWindows()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let report = try StimBinary.json(["train", "\(dir)/w.stim", "--out", "\(dir)/m.stimm", "--epochs", "4", "--int8"])
         #expect(report["examples"] as? Int == 216 && report["validation_examples"] as? Int == 24)
         #expect(report["parameters"] as? Int == 6002 && report["int8"] as? Bool == true)
@@ -69,11 +75,8 @@ import Testing
     /// Simulate → windows → SVM students: --search's grid and choice, the model file's SVM, and the SVM
     /// options' errors.
     @Test func trainWritesAnSvmStudent() throws {
-        let dir = try StimBinary.temporaryDirectory()
+        let dir = try Self.simulatedWindows()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        #expect(try StimBinary.run(["simulate", "--out", dir, "--persons", "2", "--hours", "2", "--rate", "1"]).status == 0)
-        let records = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".hea") }.map { "\(dir)/\($0)" }
-        _ = try StimBinary.json(["windows"] + records + ["--rate", "1", "--out", "\(dir)/w.stim"])
 
         let report = try StimBinary.json(["train", "\(dir)/w.stim", "--model", "svm-rbf", "--search", "--folds", "3",
                                           "--probability", "--out", "\(dir)/rbf.stimm"])

@@ -5,9 +5,10 @@
 // (getrusage max RSS after it minus max RSS after loading the data; max_rss_mb: the process's max RSS then).
 // One process per model, as the peers.
 import Foundation
+import StimFormats
 import StimLearn
 
-struct SvmOptions {
+struct SvmBenchOptions {
     var data = "bench/out/svm", dataset = "belt", model = "stim-linear-s1", runs = 5
 
     static let usage = "usage: StimBench svm --model \(svmModels.keys.sorted().joined(separator: "|")) --dataset belt|mnist "
@@ -114,7 +115,7 @@ func maxResidentMegabytes() -> Double {
     return Double(usage.ru_maxrss) / 1024  // Linux: KiB
 }
 
-func runSvm(_ options: SvmOptions) throws {
+func runSvm(_ options: SvmBenchOptions) throws {
     let train = try SvmSet(folder: options.data, name: options.dataset)
     let fit = svmModels[options.model]!
     let base = maxResidentMegabytes()

@@ -96,8 +96,9 @@ public enum FloatMath {
     }
 }
 
-/// What `exponentialOfRemainder` needs of its operand: float32 arithmetic, on one value or on lanes.
-protocol HornerOperand {
+/// What `exponentialOfRemainder` needs of its operand: float32 arithmetic, on one value or on lanes. Usable
+/// from inlinable code: its operators are candidates wherever SIMD8<Float> arithmetic is written (Dot).
+@usableFromInline protocol HornerOperand {
     static func * (lhs: Self, rhs: Self) -> Self
     static func * (lhs: Self, rhs: Float) -> Self
     static func + (lhs: Self, rhs: Float) -> Self

@@ -8,6 +8,8 @@ public enum LearnError: Error, Equatable, CustomStringConvertible {
     case unsupported(String)
     /// Training produced a NaN or infinite loss (learning rate too high, or bad data).
     case diverged(String)
+    /// A training parameter out of its range (C ≤ 0, gamma ≤ 0, a budget below 1, …).
+    case parameter(String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,7 @@ public enum LearnError: Error, Equatable, CustomStringConvertible {
         case .data(let message): return "training data: \(message)"
         case .unsupported(let message): return "unsupported: \(message)"
         case .diverged(let message): return "training diverged: \(message)"
+        case .parameter(let message): return "parameter: \(message)"
         }
     }
 }

@@ -34,6 +34,23 @@ import StimKernels
         #expect(FloatMath.exp(.nan).isNaN)
     }
 
+    @Test func vectorExpGivesTheScalarBits() {
+        var lanes = SIMD8<Float>()
+        var checked = 0
+        for i in 0..<400_000 {
+            lanes[i % 8] = -110 + 200 * Float(i) / 400_000
+            if i % 8 == 7 {
+                let vector = FloatMath.exp(lanes)
+                for k in 0..<8 where vector[k].bitPattern == FloatMath.exp(lanes[k]).bitPattern { checked += 1 }
+            }
+        }
+        #expect(checked == 400_000)
+        let special = FloatMath.exp(SIMD8<Float>(0, .infinity, -.infinity, 89, -105, .nan, -103.9, 88.7))
+        #expect(special[0] == 1 && special[1] == .infinity && special[2] == 0 && special[3] == .infinity && special[4] == 0)
+        #expect(special[5].isNaN)
+        #expect(special[6] == FloatMath.exp(-103.9) && special[7] == FloatMath.exp(88.7))
+    }
+
     @Test func tanhWithinThreeUlp() {
         let error = Self.maxUlpError(FloatMath.tanh, Foundation.tanh, from: -12, to: 12)
         #expect(error <= 3, "max error \(error) ulp")

@@ -8,7 +8,7 @@ public enum LearnError: Error, Equatable, CustomStringConvertible {
     case unsupported(String)
     /// Training produced a NaN or infinite loss (learning rate too high, or bad data).
     case diverged(String)
-    /// A training parameter out of its range (C ≤ 0, gamma ≤ 0, a budget below 1, …).
+    /// A training parameter outside its range (C ≤ 0, gamma ≤ 0, a tolerance ≤ 0, a budget below 1, …).
     case parameter(String)
 
     public var description: String {

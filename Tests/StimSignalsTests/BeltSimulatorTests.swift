@@ -1,4 +1,5 @@
 import Foundation
+import StimTestSupport
 import Testing
 @testable import StimSignals
 
@@ -21,24 +22,6 @@ import Testing
         let i = max(Int((a * s.samplingRate).rounded(.up)), 0)
         let j = min(Int((b * s.samplingRate).rounded(.up)), s.samples.count)
         return i < j ? s.samples[i..<j].map(Double.init) : []
-    }
-
-    static func mean(_ x: [Double]) -> Double { x.reduce(0, +) / Double(x.count) }
-
-    static func variance(_ x: [Double]) -> Double {
-        let m = mean(x)
-        return x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count)
-    }
-
-    static func correlation(_ x: [Double], _ y: [Double]) -> Double {
-        let mx = mean(x), my = mean(y)
-        var sxy = 0.0, sxx = 0.0, syy = 0.0
-        for (a, b) in zip(x, y) {
-            sxy += (a - mx) * (b - my)
-            sxx += (a - mx) * (a - mx)
-            syy += (b - my) * (b - my)
-        }
-        return sxy / (sxx * syy).squareRoot()
     }
 
     @Test func nightShapeAndNames() throws {
@@ -89,14 +72,14 @@ import Testing
                 continue
             }
             let x = Self.samples(chest, from: a, to: b)
-            let mid = Self.mean(x)
+            let mid = Statistics.mean(x)
             var crossings = 0
             for k in 1..<x.count where (x[k - 1] - mid < 0) != (x[k] - mid < 0) { crossings += 1 }
             estimates.append(Double(crossings) / 2)
             #expect(abs(Double(crossings) / 2 - person.breathsPerMinute) < 0.2 * person.breathsPerMinute)
         }
         #expect(estimates.count >= 20)
-        #expect(abs(Self.mean(estimates) - person.breathsPerMinute) < 0.05 * person.breathsPerMinute)
+        #expect(abs(Statistics.mean(estimates) - person.breathsPerMinute) < 0.05 * person.breathsPerMinute)
     }
 
     // Central apnea: no effort, so inside the event (after the 2 s ramp) both belts are nearly flat
@@ -108,8 +91,8 @@ import Testing
         for name in ["Resp C", "Resp A"] {
             let belt = try #require(night.recording.signal(named: name))
             for e in night.events {
-                let inside = Self.variance(Self.samples(belt, from: e.onset + 2, to: e.end - 2))
-                let before = Self.variance(Self.samples(belt, from: e.onset - 10, to: e.onset))
+                let inside = Statistics.variance(Self.samples(belt, from: e.onset + 2, to: e.end - 2))
+                let before = Statistics.variance(Self.samples(belt, from: e.onset - 10, to: e.onset))
                 #expect(inside < 0.02 * before, "\(name) at \(e.onset) s")
             }
         }
@@ -124,17 +107,17 @@ import Testing
         let abdomen = try #require(night.recording.signal(named: "Resp A"))
         #expect(night.events.count > 60)
         for e in night.events {
-            let inside = Self.correlation(
+            let inside = Statistics.correlation(
                 Self.samples(chest, from: e.onset + 2, to: e.end - 2),
                 Self.samples(abdomen, from: e.onset + 2, to: e.end - 2))
-            let before = Self.correlation(
+            let before = Statistics.correlation(
                 Self.samples(chest, from: e.onset - 10, to: e.onset),
                 Self.samples(abdomen, from: e.onset - 10, to: e.onset))
             #expect(inside < -0.7, "event at \(e.onset) s")
             #expect(before > 0.7, "before event at \(e.onset) s")
             // Effort continues: not a central apnea in disguise.
-            let effort = Self.variance(Self.samples(chest, from: e.onset + 2, to: e.end - 2))
-            #expect(effort > 0.3 * Self.variance(Self.samples(chest, from: e.onset - 10, to: e.onset)))
+            let effort = Statistics.variance(Self.samples(chest, from: e.onset + 2, to: e.end - 2))
+            #expect(effort > 0.3 * Statistics.variance(Self.samples(chest, from: e.onset - 10, to: e.onset)))
         }
     }
 
@@ -148,8 +131,8 @@ import Testing
         let chest = try #require(night.recording.signal(named: "Resp C"))
         var inside = 0.0, before = 0.0
         for e in night.events {
-            inside += Self.variance(Self.samples(chest, from: e.onset + 2, to: e.end - 2))
-            before += Self.variance(Self.samples(chest, from: e.onset - 10, to: e.onset))
+            inside += Statistics.variance(Self.samples(chest, from: e.onset + 2, to: e.end - 2))
+            before += Statistics.variance(Self.samples(chest, from: e.onset - 10, to: e.onset))
         }
         #expect(night.events.count > 150)
         #expect(abs((inside / before).squareRoot() - factor) < 0.05)
@@ -167,7 +150,7 @@ import Testing
             let cv = p.breathAmplitudeVariability
             let expected = gain * gain * (0.52 * (1 + cv * cv) + 0.0008) + p.cardiacRipple * p.cardiacRipple / 2
                 + 0.003 * 0.003
-            let measured = Self.variance(Self.samples(belt, from: 0, to: 7200))
+            let measured = Statistics.variance(Self.samples(belt, from: 0, to: 7200))
             #expect(abs(measured.squareRoot() / expected.squareRoot() - 1) < 0.05, "\(name)")
             #expect(measured.squareRoot() > 0.1 && measured.squareRoot() < 0.5)
         }
@@ -180,8 +163,8 @@ import Testing
         let chest = try #require(night.recording.signal(named: "Resp C"))
         var after = 0.0, before = 0.0
         for e in night.events {
-            after += Self.variance(Self.samples(chest, from: e.end + 1, to: e.end + 7))
-            before += Self.variance(Self.samples(chest, from: e.onset - 10, to: e.onset))
+            after += Statistics.variance(Self.samples(chest, from: e.end + 1, to: e.end + 7))
+            before += Statistics.variance(Self.samples(chest, from: e.onset - 10, to: e.onset))
         }
         #expect(after > 1.5 * before)
     }
@@ -198,14 +181,14 @@ import Testing
             let previousEnd = k > 0 ? night.movements[k - 1].end : -100
             let nextOnset = k + 1 < night.movements.count ? night.movements[k + 1].onset : 1e9
             guard m.onset - previousEnd > 31, nextOnset - m.end > 31, m.end + 31 < 28_800 else { continue }
-            let before = Self.variance(Self.samples(chest, from: m.onset - 30, to: m.onset)).squareRoot()
-            let after = Self.variance(Self.samples(chest, from: m.end, to: m.end + 30)).squareRoot()
+            let before = Statistics.variance(Self.samples(chest, from: m.onset - 30, to: m.onset)).squareRoot()
+            let after = Statistics.variance(Self.samples(chest, from: m.end, to: m.end + 30)).squareRoot()
             let change = abs(Foundation.log(after / before))
             if m.changesPosition { position.append(change) } else { plain.append(change) }
         }
         #expect(plain.count > 10 && position.count > 10)
-        #expect(Self.mean(plain) < 0.1)
-        #expect(Self.mean(position) > 0.15)
+        #expect(Statistics.mean(plain) < 0.1)
+        #expect(Statistics.mean(position) > 0.15)
     }
 
     // The apnea-minute fraction grows with severity; a healthy person has none. Event rate per hour of

@@ -146,6 +146,7 @@ do {
     if arguments.first == "learn" {
         try runLearn(LearnOptions(arguments.dropFirst()))
     } else if arguments.first == "matmul" { try runMatMul(MatMulOptions(arguments.dropFirst()))
+    } else if arguments.first == "svm" { try runSvm(SvmOptions(arguments.dropFirst()))
     } else {
         print(try run(Options(arguments)))
     }

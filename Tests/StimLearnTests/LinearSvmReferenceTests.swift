@@ -21,8 +21,8 @@ struct LinearSvmReferenceTests {
         let windows = try ApneaBeltTests.windows()
         var correct = 0.0, reference = 0.0, total = 0.0
         for held in ApneaBeltTests.records {
-            let training = SvmExamples.belt(ApneaBeltTests.records.filter { $0 != held }, from: windows)
-            let test = SvmExamples.belt([held], from: windows)
+            let training = BinaryExamples.belt(ApneaBeltTests.records.filter { $0 != held }, from: windows)
+            let test = BinaryExamples.belt([held], from: windows)
             let (machine, _) = try training.train(LinearSvmSolver(loss: loss), cost: Self.beltCost)
             let liblinear = try LiblinearReference.train(training.features, count: training.count, dimension: 120,
                                                          labels: training.labels, cost: Self.beltCost, loss: loss, tolerance: 0.1)
@@ -39,7 +39,7 @@ struct LinearSvmReferenceTests {
     // objectives agree (both stop at tolerance 0.01 here, so each is within a small gap of the optimum).
     @Test(arguments: losses)
     func beltAllWindowsSameMachineAsLiblinear(loss: LinearSvmSolver.Loss) throws {
-        let examples = SvmExamples.belt(ApneaBeltTests.records, from: try ApneaBeltTests.windows())
+        let examples = BinaryExamples.belt(ApneaBeltTests.records, from: try ApneaBeltTests.windows())
         try compare(examples, loss: loss, cost: Self.beltCost, tolerance: 0.01, name: "belt")
     }
 
@@ -57,7 +57,7 @@ struct LinearSvmReferenceTests {
     }
 
     @discardableResult
-    func compare(_ examples: SvmExamples, loss: LinearSvmSolver.Loss, cost: Float, tolerance: Double, name: String) throws
+    func compare(_ examples: BinaryExamples, loss: LinearSvmSolver.Loss, cost: Float, tolerance: Double, name: String) throws
         -> (LinearMachine, LiblinearReference.Model) {
         let (machine, alpha) = try examples.train(LinearSvmSolver(loss: loss, tolerance: tolerance), cost: cost)
         let liblinear = try LiblinearReference.train(examples.features, count: examples.count, dimension: examples.dimension,

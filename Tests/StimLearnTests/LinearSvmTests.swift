@@ -10,7 +10,7 @@ import Testing
     // α = 2/(4 + 1/C) (squared hinge) or α = ½ (hinge, C ≥ ½), and w = 2α.
     @Test(arguments: [(LinearSvmSolver.Loss.hinge, Float(10), Float(1)), (.squaredHinge, 1, 0.8), (.squaredHinge, 0.25, 0.5)])
     func twoPointsClosedForm(loss: LinearSvmSolver.Loss, cost: Float, expected: Float) throws {
-        let examples = SvmExamples(features: [1, -1], count: 2, dimension: 1, labels: [1, -1])
+        let examples = BinaryExamples(features: [1, -1], count: 2, dimension: 1, labels: [1, -1])
         let (machine, _) = try examples.train(LinearSvmSolver(loss: loss, tolerance: 1e-9), cost: cost, bias: false)
         #expect(abs(machine.weights[0] - expected) < 1e-6)
         #expect(machine.bias == 0)
@@ -18,7 +18,7 @@ import Testing
 
     // Separable clouds with a shifted centre need the bias: with it, every example is classified right.
     @Test func biasFeatureShiftsTheBoundary() throws {
-        var examples = SvmExamples.gaussian(count: 200, dimension: 3, separation: 8, seed: 3)
+        var examples = BinaryExamples.gaussian(count: 200, dimension: 3, separation: 8, seed: 3)
         examples.features = examples.features.map { $0 + 20 }
         let (machine, _) = try examples.train(LinearSvmSolver(), cost: 1)
         #expect(examples.accuracy(weights: machine.weights, bias: machine.bias) == 1)
@@ -27,7 +27,7 @@ import Testing
 
     @Test(arguments: [LinearSvmSolver.Loss.hinge, .squaredHinge])
     func stopsWithProjectedGradientWithinTolerance(loss: LinearSvmSolver.Loss) throws {
-        let examples = SvmExamples.gaussian(count: 600, dimension: 20, separation: 0.6, seed: 5)
+        let examples = BinaryExamples.gaussian(count: 600, dimension: 20, separation: 0.6, seed: 5)
         for tolerance in [0.1, 0.01] {
             let (machine, alpha) = try examples.train(LinearSvmSolver(loss: loss, tolerance: tolerance), cost: 0.5)
             #expect(machine.iterations < 1000)
@@ -41,7 +41,7 @@ import Testing
     // objectives agree to what the tolerance allows, and the machines almost coincide.
     @Test(arguments: [LinearSvmSolver.Loss.hinge, .squaredHinge])
     func shrinkingAndSeedDoNotChangeTheSolution(loss: LinearSvmSolver.Loss) throws {
-        let examples = SvmExamples.gaussian(count: 800, dimension: 30, separation: 0.5, seed: 7)
+        let examples = BinaryExamples.gaussian(count: 800, dimension: 30, separation: 0.5, seed: 7)
         let tight = LinearSvmSolver(loss: loss, tolerance: 1e-4, maxIterations: 100_000)
         let (reference, referenceAlpha) = try examples.train(tight, cost: 1)
         let best = examples.dualObjective(reference, alpha: referenceAlpha, loss: loss, cost: 1)
@@ -58,14 +58,14 @@ import Testing
     }
 
     @Test func sameSeedSameMachine() throws {
-        let examples = SvmExamples.gaussian(count: 300, dimension: 10, separation: 0.7, seed: 9)
+        let examples = BinaryExamples.gaussian(count: 300, dimension: 10, separation: 0.7, seed: 9)
         #expect(try examples.train(LinearSvmSolver(seed: 4), cost: 1).machine == examples.train(LinearSvmSolver(seed: 4), cost: 1).machine)
     }
 
     // Per-sample bounds: the squared hinge's Dᵢ = 1/(2Cᵢ) and the hinge's αᵢ ≤ Cᵢ both follow Cᵢ, so weighting one
     // class up moves the boundary away from it.
     @Test func perSampleCostsWeightTheClasses() throws {
-        let examples = SvmExamples.gaussian(count: 400, dimension: 2, separation: 1, seed: 11)
+        let examples = BinaryExamples.gaussian(count: 400, dimension: 2, separation: 1, seed: 11)
         for loss in [LinearSvmSolver.Loss.hinge, .squaredHinge] {
             let solver = LinearSvmSolver(loss: loss, tolerance: 0.001)
             let costs = examples.labels.map { $0 == 1 ? Float(10) : 0.1 }

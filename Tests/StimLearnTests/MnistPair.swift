@@ -19,7 +19,7 @@ enum MnistPair {
     """#
 
     /// The first `limit` examples of `first` or `second` in the `train` or `t10k` split.
-    static func load(_ first: Int, _ second: Int, split: String, limit: Int) throws -> SvmExamples {
+    static func load(_ first: Int, _ second: Int, split: String, limit: Int) throws -> BinaryExamples {
         let folder = try #require(SharedData.path("mnist"))
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("stim-mnist-\(UUID().uuidString)").path
         defer {
@@ -30,6 +30,6 @@ enum MnistPair {
         let labels = try Data(contentsOf: URL(fileURLWithPath: base + ".y")).map { Int8(bitPattern: $0) }
         let bytes = try Data(contentsOf: URL(fileURLWithPath: base + ".x"))
         let features = bytes.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
-        return SvmExamples(features: features, count: labels.count, dimension: 784, labels: labels)
+        return BinaryExamples(features: features, count: labels.count, dimension: 784, labels: labels)
     }
 }

@@ -21,7 +21,7 @@ import Testing
     @Test(.enabled(if: SharedData.directory != nil, "\(SharedData.absentMessage)"))
     func linearOnBeltWindowsAgreesWithFloat() throws {
         let windows = try ApneaBeltTests.windows()
-        let examples = SvmExamples.belt(ApneaBeltTests.records, from: windows)
+        let examples = BinaryExamples.belt(ApneaBeltTests.records, from: windows)
         let (machine, _) = try examples.train(LinearSvmSolver(), cost: 1)
         // Calibrated on every 4th window; an offset and scale standardize as a stored model's scaling would.
         let rows: [Int] = Array(stride(from: 0, to: examples.count, by: 4))

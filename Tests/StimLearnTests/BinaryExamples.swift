@@ -4,27 +4,27 @@ import StimTestSupport
 @testable import StimLearn
 
 /// Binary examples for the SVM tests, row-major, labels ±1, and the checks made on a solver's answer.
-struct SvmExamples {
+struct BinaryExamples {
     var features: [Float]
     var count: Int
     var dimension: Int
     var labels: [Int8]
 
     /// Apnea-ECG belt windows (120 features, each record z-scored) of the given records; apnea = +1.
-    static func belt(_ records: [String], from windows: [String: TrainingData]) -> SvmExamples {
+    static func belt(_ records: [String], from windows: [String: TrainingData]) -> BinaryExamples {
         let chosen = records.map { windows[$0]! }
-        return SvmExamples(features: chosen.flatMap(\.inputs), count: chosen.reduce(0) { $0 + $1.count }, dimension: 120,
+        return BinaryExamples(features: chosen.flatMap(\.inputs), count: chosen.reduce(0) { $0 + $1.count }, dimension: 120,
                            labels: chosen.flatMap(\.labels).map { $0 == 1 ? 1 : -1 })
     }
 
     /// Two Gaussian clouds in `dimension` dimensions, centres ±`separation`/2 along every axis, unit spread.
-    static func gaussian(count: Int, dimension: Int, separation: Double, seed: UInt64) -> SvmExamples {
+    static func gaussian(count: Int, dimension: Int, separation: Double, seed: UInt64) -> BinaryExamples {
         var random = Xoshiro256StarStar(seed: seed)
         let labels: [Int8] = (0..<count).map { $0 % 2 == 0 ? 1 : -1 }
         let features = (0..<count * dimension).map { e in
             Float(Double(labels[e / dimension]) * separation / 2 + random.nextNormal())
         }
-        return SvmExamples(features: features, count: count, dimension: dimension, labels: labels)
+        return BinaryExamples(features: features, count: count, dimension: dimension, labels: labels)
     }
 
     func train(_ solver: LinearSvmSolver, cost: Float, bias: Bool = true) throws -> (machine: LinearMachine, alpha: [Double]) {

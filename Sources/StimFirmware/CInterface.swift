@@ -58,6 +58,36 @@ public func stim_score(_ model: UnsafeRawPointer?, _ size: Int, _ window: Unsafe
     return 0
 }
 
+/// Binary machines of an SVM model (0 for a network): the count `stim_svm_scores` writes.
+@_cdecl("stim_machine_count")
+public func stim_machine_count(_ model: UnsafeRawPointer?, _ size: Int, _ machines: UnsafeMutablePointer<Int>?) -> Int32 {
+    guard let machines else { return FirmwareError.nullArgument.rawValue }
+    let checked = checkedModel(model, size, verifyChecksum: false)
+    guard case .success(let m) = checked else { return code(checked) }
+    machines.pointee = m.machineCount
+    return 0
+}
+
+/// The int64 machine scores of an SVM model for one window (a network is `unsupportedKind`); checks as `stim_score`.
+@_cdecl("stim_svm_scores")
+public func stim_svm_scores(_ model: UnsafeRawPointer?, _ size: Int, _ window: UnsafePointer<Float>?, _ count: Int,
+                            _ scratch: UnsafeMutableRawPointer?, _ scratchBytes: Int,
+                            _ scores: UnsafeMutablePointer<Int64>?, _ machines: Int) -> Int32 {
+    guard let window, let scratch, let scores, count >= 0, scratchBytes >= 0, machines >= 0 else {
+        return FirmwareError.nullArgument.rawValue
+    }
+    let checked = checkedModel(model, size, verifyChecksum: false)
+    guard case .success(let m) = checked else { return code(checked) }
+    do {
+        try m.machineScores(UnsafeBufferPointer(start: window, count: count),
+                            scratch: UnsafeMutableRawBufferPointer(start: scratch, count: scratchBytes),
+                            into: UnsafeMutableBufferPointer(start: scores, count: machines))
+    } catch {
+        return error.rawValue
+    }
+    return 0
+}
+
 /// A sentence for a return code (0: "ok").
 @_cdecl("stim_error_string")
 public func stim_error_string(_ code: Int32) -> UnsafePointer<CChar> {

@@ -64,12 +64,7 @@ struct TrainCommand: ParsableCommand {
         let reader = try DatasetReader(path: dataset)
         let header = reader.header
         let shape = [header.input.channels.count, header.input.samplesPerWindow]
-        var inputs: [Float] = [], targets: [Float] = []
-        for index in 0..<reader.chunkCount {
-            let chunk = try reader.chunk(at: index)
-            inputs += chunk.realSamples(header.sampleEncoding, samplesPerWindow: header.input.samplesPerWindow)
-            targets += chunk.probabilities()
-        }
+        let (inputs, targets) = try reader.allWindows()
         let all = try TrainingData(exampleShape: shape, classes: header.classNames.count, inputs: inputs, targets: targets)
         let (training, held) = validation > 0 && all.count >= 10
             ? all.split(validationFraction: validation, seed: seed) : (all, nil)

@@ -128,3 +128,19 @@ public enum Int16Svm {
                      "Int16Svm.rbfKernel: buffer sizes do not match count × dimension")
     }
 }
+
+extension Int16Svm {
+    /// The nearest int16 step of x (halves away from zero, as `rounded()`), saturated at ±32767; NaN gives 0.
+    /// Written without `rounded()`, which would link libm's `round` into firmware.
+    public static func saturatingNearest(_ x: Double) -> Int16 {
+        guard !x.isNaN else { return 0 }
+        if x >= 32767 { return 32767 }
+        if x <= -32767 { return -32767 }
+        // Both steps are exact for |x| < 2¹⁵.
+        let whole = Int32(x)
+        let rest = x - Double(whole)
+        if rest >= 0.5 { return Int16(whole + 1) }
+        if rest <= -0.5 { return Int16(whole - 1) }
+        return Int16(whole)
+    }
+}

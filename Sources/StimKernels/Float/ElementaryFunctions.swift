@@ -97,6 +97,7 @@ public enum FloatMath {
 }
 
 /// What `exponentialOfRemainder` needs of its operand: float32 arithmetic, on one value or on lanes.
+@usableFromInline
 protocol HornerOperand {
     static func * (lhs: Self, rhs: Self) -> Self
     static func * (lhs: Self, rhs: Float) -> Self

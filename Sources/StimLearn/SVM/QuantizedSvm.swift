@@ -197,7 +197,7 @@ public struct QuantizedSvm: Sendable {
     static func step(largest: Double) -> Double { largest > 0 ? largest / 32767 : 1 }
 
     /// The nearest step, saturated at ±32767; NaN (an infinite standardized value times a zero scale) gives 0.
-    static func int16(_ x: Double) -> Int16 { x.isNaN ? 0 : Int16(min(max(x.rounded(), -32767), 32767)) }
+    static func int16(_ x: Double) -> Int16 { Int16Svm.saturatingNearest(x) }
 
     static func int64(_ x: Double, _ name: String) throws -> Int64 {
         guard abs(x) < 0x1p62 else { throw LearnError.parameter("quantized SVM: \(name) too large for the score's fixed point") }

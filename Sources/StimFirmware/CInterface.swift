@@ -42,20 +42,13 @@ public func stim_scratch_bytes(_ model: UnsafeRawPointer?, _ size: Int, _ bytes:
 public func stim_score(_ model: UnsafeRawPointer?, _ size: Int, _ window: UnsafePointer<Float>?, _ count: Int,
                        _ scratch: UnsafeMutableRawPointer?, _ scratchBytes: Int,
                        _ scores: UnsafeMutablePointer<Int8>?, _ classes: Int, _ best: UnsafeMutablePointer<Int32>?) -> Int32 {
-    guard let window, let scratch, let scores, count >= 0, scratchBytes >= 0, classes >= 0 else {
-        return FirmwareError.nullArgument.rawValue
+    let status = scoreWindow(model, size, window, count, scratch, scratchBytes, scores, classes) { m, x, s, out throws(FirmwareError) in
+        try m.score(x, scratch: s, into: out)
     }
-    let checked = checkedModel(model, size, verifyChecksum: false)
-    guard case .success(let m) = checked else { return code(checked) }
-    do {
-        try m.score(UnsafeBufferPointer(start: window, count: count),
-                    scratch: UnsafeMutableRawBufferPointer(start: scratch, count: scratchBytes),
-                    into: UnsafeMutableBufferPointer(start: scores, count: classes))
-    } catch {
-        return error.rawValue
+    if status == 0, let scores {
+        best?.pointee = Int32(FirmwareModel.bestClass(UnsafeBufferPointer(start: scores, count: classes)))
     }
-    best?.pointee = Int32(FirmwareModel.bestClass(UnsafeBufferPointer(start: scores, count: classes)))
-    return 0
+    return status
 }
 
 /// Binary machines of an SVM model (0 for a network): the count `stim_svm_scores` writes.
@@ -73,15 +66,27 @@ public func stim_machine_count(_ model: UnsafeRawPointer?, _ size: Int, _ machin
 public func stim_svm_scores(_ model: UnsafeRawPointer?, _ size: Int, _ window: UnsafePointer<Float>?, _ count: Int,
                             _ scratch: UnsafeMutableRawPointer?, _ scratchBytes: Int,
                             _ scores: UnsafeMutablePointer<Int64>?, _ machines: Int) -> Int32 {
-    guard let window, let scratch, let scores, count >= 0, scratchBytes >= 0, machines >= 0 else {
+    scoreWindow(model, size, window, count, scratch, scratchBytes, scores, machines) { m, x, s, out throws(FirmwareError) in
+        try m.machineScores(x, scratch: s, into: out)
+    }
+}
+
+/// What the scoring functions share: pointers that are not NULL, sizes that are not negative, a model whose
+/// records check; then `body` scores the window into `outputs` values.
+private func scoreWindow<Output>(
+    _ model: UnsafeRawPointer?, _ size: Int, _ window: UnsafePointer<Float>?, _ count: Int,
+    _ scratch: UnsafeMutableRawPointer?, _ scratchBytes: Int, _ output: UnsafeMutablePointer<Output>?, _ outputs: Int,
+    _ body: (FirmwareModel, UnsafeBufferPointer<Float>, UnsafeMutableRawBufferPointer, UnsafeMutableBufferPointer<Output>) throws(FirmwareError) -> Int
+) -> Int32 {
+    guard let window, let scratch, let output, count >= 0, scratchBytes >= 0, outputs >= 0 else {
         return FirmwareError.nullArgument.rawValue
     }
     let checked = checkedModel(model, size, verifyChecksum: false)
     guard case .success(let m) = checked else { return code(checked) }
     do {
-        try m.machineScores(UnsafeBufferPointer(start: window, count: count),
-                            scratch: UnsafeMutableRawBufferPointer(start: scratch, count: scratchBytes),
-                            into: UnsafeMutableBufferPointer(start: scores, count: machines))
+        _ = try body(m, UnsafeBufferPointer(start: window, count: count),
+                     UnsafeMutableRawBufferPointer(start: scratch, count: scratchBytes),
+                     UnsafeMutableBufferPointer(start: output, count: outputs))
     } catch {
         return error.rawValue
     }

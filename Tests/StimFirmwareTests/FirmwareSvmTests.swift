@@ -2,6 +2,7 @@ import StimFirmware
 import StimFormats
 import StimKernels
 import StimLearn
+import StimTestSupport
 import Testing
 
 /// SVM model buffers: firmware's int64 machine scores are `QuantizedSvm`'s bit for bit, its votes pick the float
@@ -45,7 +46,7 @@ import Testing
         let expected = try quantized.scores(test.values)
         let floatClasses = try model.predict(test.values)
         let machines = model.machineCount
-        try FirmwareModelTests.withAligned(bytes) { buffer in
+        try withAlignedCopy(bytes) { buffer in
             var info = [UInt32](repeating: 0, count: 10)
             #expect(info.withUnsafeMutableBytes { stim_model_check(buffer.baseAddress, buffer.count, $0.baseAddress) } == 0)
             let kind: FirmwareFormat.Kind = name.hasPrefix("rbf") ? .rbfSvm : .linearSvm
@@ -73,7 +74,7 @@ import Testing
                     try votes.withUnsafeMutableBufferPointer { try firmware.score(x, scratch: scratch, into: $0) }
                 }
                 peaks.insert(peak)
-                let best = FirmwareModel.bestClass(UnsafeBufferPointer(start: votes, count: 4))
+                let best = votes.withUnsafeBufferPointer(FirmwareModel.bestClass)
                 #expect(votes.map(Int.init).reduce(0, +) == (model.multiclass == .oneVsOne ? machines : 1))
                 if best == floatClasses[w] { agree += 1 }
             }
@@ -91,7 +92,7 @@ import Testing
         let model = try SvmClassifier(kernel: SvmKernel(kind: .linear), multiclass: .oneVsOne, classes: 2, features: 2,
                                       scaling: .identity, machines: .linear(weight: [1, -1]), bias: [0.5])
         let (bytes, _) = try model.firmwareBuffer(inputChannels: 1, calibration: [2, 2, -2, -2])
-        try FirmwareModelTests.withAligned(bytes) { buffer in
+        try withAlignedCopy(bytes) { buffer in
             let firmware = try FirmwareModel(UnsafeRawBufferPointer(buffer))
             let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: firmware.scratchBytes, alignment: 4)
             defer { scratch.deallocate() }
@@ -119,7 +120,7 @@ import Testing
         // A network buffer has no machines to score.
         let net = try FirmwareModelTests.quantized(StudentArchitecture.mlp.layers(classes: 2))
         let netBytes = try net.firmwareBuffer(inputShape: [2, 60])
-        FirmwareModelTests.withAligned(netBytes) { buffer in
+        withAlignedCopy(netBytes) { buffer in
             var scratch = [UInt8](repeating: 0, count: 64), scores = [Int64](repeating: 0, count: 1)
             let window = [Float](repeating: 0, count: 120)
             let status = scratch.withUnsafeMutableBytes { s in
@@ -136,14 +137,14 @@ import Testing
         let (model, examples) = try Self.trained(name)
         let (bytes, _) = try model.firmwareBuffer(inputChannels: 2, calibration: examples.values)
         for cut in 0..<bytes.count {
-            let status = FirmwareModelTests.withAligned(Array(bytes[0..<cut])) { stim_model_check($0.baseAddress, $0.count, nil) }
+            let status = withAlignedCopy(Array(bytes[0..<cut])) { stim_model_check($0.baseAddress, $0.count, nil) }
             #expect(status != 0, "cut at \(cut)")
         }
         var window = Array(examples.values[0..<24])
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 8)
         defer { scratch.deallocate() }
         func score(_ bytes: [UInt8], scratchBytes: Int = 1 << 20) -> Int32 {
-            FirmwareModelTests.withAligned(bytes) { buffer in
+            withAlignedCopy(bytes) { buffer in
                 let checked = stim_model_check(buffer.baseAddress, buffer.count, nil)
                 guard checked == 0 else { return checked }
                 var votes = [Int8](repeating: 0, count: 4)
@@ -151,7 +152,7 @@ import Testing
             }
         }
         #expect(score(bytes) == 0)
-        let need = try FirmwareModelTests.withAligned(bytes) { try FirmwareModel(UnsafeRawBufferPointer($0)).scratchBytes }
+        let need = try withAlignedCopy(bytes) { try FirmwareModel(UnsafeRawBufferPointer($0)).scratchBytes }
         #expect(score(bytes, scratchBytes: need - 1) == FirmwareError.scratchTooSmall.rawValue)
         window[5] = .nan
         #expect(score(bytes) == FirmwareError.nonFiniteInput.rawValue)

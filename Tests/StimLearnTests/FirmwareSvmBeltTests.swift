@@ -24,10 +24,7 @@ struct FirmwareSvmBeltTests {
         let hostScores = try quantized.scores(test.values)
         let count = test.labels.count
         var firmwareClasses: [Int] = [], sameScores = 0
-        try bytes.withUnsafeBytes { raw in
-            let aligned = UnsafeMutableRawBufferPointer.allocate(byteCount: raw.count, alignment: 16)
-            defer { aligned.deallocate() }
-            aligned.copyMemory(from: raw)
+        try withAlignedCopy(bytes) { aligned in
             let firmware = try FirmwareModel(UnsafeRawBufferPointer(aligned))
             let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: firmware.scratchBytes, alignment: 4)
             defer { scratch.deallocate() }
@@ -40,7 +37,7 @@ struct FirmwareSvmBeltTests {
                         _ = try firmware.machineScores(window, scratch: scratch, into: UnsafeMutableBufferPointer(start: $0, count: 1))
                     }
                     if score == hostScores[w] { sameScores += 1 }
-                    firmwareClasses.append(FirmwareModel.bestClass(UnsafeBufferPointer(start: votes, count: 2)))
+                    firmwareClasses.append(votes.withUnsafeBufferPointer(FirmwareModel.bestClass))
                 }
             }
         }

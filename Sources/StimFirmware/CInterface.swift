@@ -29,11 +29,7 @@ public func stim_model_check(_ model: UnsafeRawPointer?, _ size: Int, _ info: Un
 /// Bytes of scratch `stim_score` needs for this model.
 @_cdecl("stim_scratch_bytes")
 public func stim_scratch_bytes(_ model: UnsafeRawPointer?, _ size: Int, _ bytes: UnsafeMutablePointer<Int>?) -> Int32 {
-    guard let bytes else { return FirmwareError.nullArgument.rawValue }
-    let checked = checkedModel(model, size, verifyChecksum: false)
-    guard case .success(let m) = checked else { return code(checked) }
-    bytes.pointee = m.scratchBytes
-    return 0
+    modelFigure(model, size, bytes) { $0.scratchBytes }
 }
 
 /// Scores one window into `classes` int8 scores and the best class (`best` may be NULL). The layer records
@@ -54,10 +50,16 @@ public func stim_score(_ model: UnsafeRawPointer?, _ size: Int, _ window: Unsafe
 /// Binary machines of an SVM model (0 for a network): the count `stim_svm_scores` writes.
 @_cdecl("stim_machine_count")
 public func stim_machine_count(_ model: UnsafeRawPointer?, _ size: Int, _ machines: UnsafeMutablePointer<Int>?) -> Int32 {
-    guard let machines else { return FirmwareError.nullArgument.rawValue }
+    modelFigure(model, size, machines) { $0.machineCount }
+}
+
+/// One figure of a model whose records check (not the checksum) into `out`.
+private func modelFigure(_ model: UnsafeRawPointer?, _ size: Int, _ out: UnsafeMutablePointer<Int>?,
+                         _ figure: (FirmwareModel) -> Int) -> Int32 {
+    guard let out else { return FirmwareError.nullArgument.rawValue }
     let checked = checkedModel(model, size, verifyChecksum: false)
     guard case .success(let m) = checked else { return code(checked) }
-    machines.pointee = m.machineCount
+    out.pointee = figure(m)
     return 0
 }
 

@@ -1,8 +1,8 @@
 import StimKernels
 
 /// The SVM body of a model buffer (kinds `linearSvm` and `rbfSvm`, devices/README.md), checked once, read in place.
-/// Scoring mirrors `QuantizedSvm` in StimLearn step for step, so the int64 machine scores are the same bits:
-/// int16 features x′ₖ = nearest((xₖ − offsetₖ) · scaleₖ / stepₖ), then `Int16Svm` sums.
+/// Scoring takes the same steps as `QuantizedSvm` in StimLearn (`Int16Svm.quantizeFeatures`, then the `Int16Svm`
+/// sums), so the int64 machine scores are the same bits.
 struct SvmMachines {
     enum Form {
         case linear(weights: UnsafePointer<Int16>)
@@ -12,10 +12,10 @@ struct SvmMachines {
     let dimension: Int
     let machines: Int
     let multiclass: FirmwareFormat.Multiclass
-    /// f32 [dimension] each; the steps are one per feature (linear) or one shared (RBF).
-    let offset: UnsafeRawPointer
-    let scale: UnsafeRawPointer
-    let steps: UnsafeRawPointer
+    /// f32 [dimension] each (4-byte aligned in the buffer); the steps are one per feature (linear) or one shared (RBF).
+    let offset: UnsafePointer<Float>
+    let scale: UnsafePointer<Float>
+    let steps: UnsafePointer<Float>
     /// i64 [machines], only 4-byte aligned in the buffer: copied into scratch before use.
     let bias: UnsafeRawPointer
     let form: Form
@@ -48,13 +48,13 @@ struct SvmMachines {
         let scale = try reader.array(bytes: try product(dimension, 4))
         let stepCount = kind == .rbfSvm ? 1 : dimension
         let steps = try reader.array(bytes: try product(stepCount, 4))
+        let offsets = offset.assumingMemoryBound(to: Float.self), scales = scale.assumingMemoryBound(to: Float.self)
+        let featureSteps = steps.assumingMemoryBound(to: Float.self)
         for k in 0..<dimension {
-            let o = offset.loadUnaligned(fromByteOffset: 4 * k, as: Float.self), s = scale.loadUnaligned(fromByteOffset: 4 * k, as: Float.self)
-            guard o.isFinite, s.isFinite else { throw .badQuantization }
+            guard offsets[k].isFinite, scales[k].isFinite else { throw .badQuantization }
         }
         for k in 0..<stepCount {
-            let step = steps.loadUnaligned(fromByteOffset: 4 * k, as: Float.self)
-            guard step.isFinite, step > 0 else { throw .badQuantization }
+            guard featureSteps[k].isFinite, featureSteps[k] > 0 else { throw .badQuantization }
         }
         let bias = try reader.array(bytes: try product(machines, 8))
         let form: Form
@@ -67,8 +67,8 @@ struct SvmMachines {
             form = .linear(weights: try reader.array(bytes: try product(try product(machines, dimension), 2))
                 .assumingMemoryBound(to: Int16.self))
         }
-        return SvmMachines(dimension: dimension, machines: machines, multiclass: multiclass, offset: offset, scale: scale,
-                           steps: steps, bias: bias, form: form)
+        return SvmMachines(dimension: dimension, machines: machines, multiclass: multiclass, offset: offsets, scale: scales,
+                           steps: featureSteps, bias: bias, form: form)
     }
 
     var supportVectorCount: Int {
@@ -89,13 +89,8 @@ struct SvmMachines {
         let kernel = UnsafeMutableRawPointer(scores + machines).bindMemory(to: Int32.self, capacity: supportVectorCount)
         let features = UnsafeMutableRawPointer(kernel + supportVectorCount).bindMemory(to: Int16.self, capacity: dimension)
         for m in 0..<machines { bias[m] = self.bias.loadUnaligned(fromByteOffset: 8 * m, as: Int64.self) }
-        let shared = supportVectorCount > 0
-        for k in 0..<dimension {
-            let x = (window[k] - offset.loadUnaligned(fromByteOffset: 4 * k, as: Float.self))
-                * scale.loadUnaligned(fromByteOffset: 4 * k, as: Float.self)
-            let step = steps.loadUnaligned(fromByteOffset: shared ? 0 : 4 * k, as: Float.self)
-            features[k] = Int16Svm.saturatingNearest(Double(x) / Double(step))
-        }
+        Int16Svm.quantizeFeatures(window, offset: offset, scale: scale, steps: steps, sharedStep: supportVectorCount > 0,
+                                  into: features, count: dimension)
         let x = UnsafeBufferPointer(start: features, count: dimension)
         let biasBuffer = UnsafeBufferPointer(start: bias, count: machines)
         let scoreBuffer = UnsafeMutableBufferPointer(start: scores, count: machines)

@@ -144,3 +144,17 @@ extension Int16Svm {
         return Int16(whole)
     }
 }
+
+extension Int16Svm {
+    /// The int16 features of one window of `count` floats: nearest((xₖ − offsetₖ) · scaleₖ / stepₖ) by
+    /// `saturatingNearest`, standardized in float32 and divided in float64, with `steps[k]` per feature or `steps[0]`
+    /// for all (`sharedStep`, RBF). The host's `QuantizedSvm` and firmware both quantize through here.
+    public static func quantizeFeatures(_ x: UnsafePointer<Float>, offset: UnsafePointer<Float>, scale: UnsafePointer<Float>,
+                                        steps: UnsafePointer<Float>, sharedStep: Bool,
+                                        into features: UnsafeMutablePointer<Int16>, count: Int) {
+        for k in 0..<count {
+            let standardized = (x[k] - offset[k]) * scale[k]
+            features[k] = saturatingNearest(Double(standardized) / Double(steps[sharedStep ? 0 : k]))
+        }
+    }
+}

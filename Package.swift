@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "StimFormatsTests", dependencies: ["StimFormats", "StimTestSupport"]),
         .testTarget(name: "StimFirmwareTests", dependencies: ["StimFirmware", "StimLearn", "StimTestSupport"]),
         .testTarget(name: "StimSignalsTests", dependencies: ["StimSignals", "StimTestSupport"]),
-        .testTarget(name: "StimLearnTests", dependencies: ["StimLearn", "StimSignals", "StimTestSupport"]),
+        .testTarget(name: "StimLearnTests", dependencies: ["StimLearn", "StimFirmware", "StimSignals", "StimTestSupport"]),
         .testTarget(name: "StimCLITests", dependencies: ["stim", "StimFirmware", "StimFormats", "StimLearn", "StimSignals", "StimTestSupport"]),
     ]
 )

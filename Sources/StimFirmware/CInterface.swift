@@ -29,11 +29,7 @@ public func stim_model_check(_ model: UnsafeRawPointer?, _ size: Int, _ info: Un
 /// Bytes of scratch `stim_score` needs for this model.
 @_cdecl("stim_scratch_bytes")
 public func stim_scratch_bytes(_ model: UnsafeRawPointer?, _ size: Int, _ bytes: UnsafeMutablePointer<Int>?) -> Int32 {
-    guard let bytes else { return FirmwareError.nullArgument.rawValue }
-    let checked = checkedModel(model, size, verifyChecksum: false)
-    guard case .success(let m) = checked else { return code(checked) }
-    bytes.pointee = m.scratchBytes
-    return 0
+    modelFigure(model, size, bytes) { $0.scratchBytes }
 }
 
 /// Scores one window into `classes` int8 scores and the best class (`best` may be NULL). The layer records
@@ -42,19 +38,60 @@ public func stim_scratch_bytes(_ model: UnsafeRawPointer?, _ size: Int, _ bytes:
 public func stim_score(_ model: UnsafeRawPointer?, _ size: Int, _ window: UnsafePointer<Float>?, _ count: Int,
                        _ scratch: UnsafeMutableRawPointer?, _ scratchBytes: Int,
                        _ scores: UnsafeMutablePointer<Int8>?, _ classes: Int, _ best: UnsafeMutablePointer<Int32>?) -> Int32 {
-    guard let window, let scratch, let scores, count >= 0, scratchBytes >= 0, classes >= 0 else {
+    let status = scoreWindow(model, size, window, count, scratch, scratchBytes, scores, classes) { m, x, s, out throws(FirmwareError) in
+        try m.score(x, scratch: s, into: out)
+    }
+    if status == 0, let scores {
+        best?.pointee = Int32(FirmwareModel.bestClass(UnsafeBufferPointer(start: scores, count: classes)))
+    }
+    return status
+}
+
+/// Binary machines of an SVM model (0 for a network): the count `stim_svm_scores` writes.
+@_cdecl("stim_machine_count")
+public func stim_machine_count(_ model: UnsafeRawPointer?, _ size: Int, _ machines: UnsafeMutablePointer<Int>?) -> Int32 {
+    modelFigure(model, size, machines) { $0.machineCount }
+}
+
+/// One figure of a model whose records check (not the checksum) into `out`.
+private func modelFigure(_ model: UnsafeRawPointer?, _ size: Int, _ out: UnsafeMutablePointer<Int>?,
+                         _ figure: (FirmwareModel) -> Int) -> Int32 {
+    guard let out else { return FirmwareError.nullArgument.rawValue }
+    let checked = checkedModel(model, size, verifyChecksum: false)
+    guard case .success(let m) = checked else { return code(checked) }
+    out.pointee = figure(m)
+    return 0
+}
+
+/// The int64 machine scores of an SVM model for one window (a network is `unsupportedKind`); checks as `stim_score`.
+@_cdecl("stim_svm_scores")
+public func stim_svm_scores(_ model: UnsafeRawPointer?, _ size: Int, _ window: UnsafePointer<Float>?, _ count: Int,
+                            _ scratch: UnsafeMutableRawPointer?, _ scratchBytes: Int,
+                            _ scores: UnsafeMutablePointer<Int64>?, _ machines: Int) -> Int32 {
+    scoreWindow(model, size, window, count, scratch, scratchBytes, scores, machines) { m, x, s, out throws(FirmwareError) in
+        try m.machineScores(x, scratch: s, into: out)
+    }
+}
+
+/// What the scoring functions share: pointers that are not NULL, sizes that are not negative, a model whose
+/// records check; then `body` scores the window into `outputs` values.
+private func scoreWindow<Output>(
+    _ model: UnsafeRawPointer?, _ size: Int, _ window: UnsafePointer<Float>?, _ count: Int,
+    _ scratch: UnsafeMutableRawPointer?, _ scratchBytes: Int, _ output: UnsafeMutablePointer<Output>?, _ outputs: Int,
+    _ body: (FirmwareModel, UnsafeBufferPointer<Float>, UnsafeMutableRawBufferPointer, UnsafeMutableBufferPointer<Output>) throws(FirmwareError) -> Int
+) -> Int32 {
+    guard let window, let scratch, let output, count >= 0, scratchBytes >= 0, outputs >= 0 else {
         return FirmwareError.nullArgument.rawValue
     }
     let checked = checkedModel(model, size, verifyChecksum: false)
     guard case .success(let m) = checked else { return code(checked) }
     do {
-        try m.score(UnsafeBufferPointer(start: window, count: count),
-                    scratch: UnsafeMutableRawBufferPointer(start: scratch, count: scratchBytes),
-                    into: UnsafeMutableBufferPointer(start: scores, count: classes))
+        _ = try body(m, UnsafeBufferPointer(start: window, count: count),
+                     UnsafeMutableRawBufferPointer(start: scratch, count: scratchBytes),
+                     UnsafeMutableBufferPointer(start: output, count: outputs))
     } catch {
         return error.rawValue
     }
-    best?.pointee = Int32(FirmwareModel.bestClass(UnsafeBufferPointer(start: scores, count: classes)))
     return 0
 }
 

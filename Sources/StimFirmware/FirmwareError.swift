@@ -27,7 +27,7 @@ public enum FirmwareError: Int32, Error, Sendable {
         case .unsupportedKind: "the model kind is not supported by this build"
         case .checksumMismatch: "the model buffer's checksum does not match (corrupt)"
         case .unknownOperation: "a layer record has an unknown operation"
-        case .badShape: "a layer's shapes are invalid or do not chain"
+        case .badShape: "a layer's or the SVM's shapes are invalid or do not chain"
         case .badQuantization: "a zero point, clamp range or shift is out of range"
         case .scratchTooSmall: "the scratch is smaller than the model needs"
         case .wrongInputCount: "the window does not have the model's input count"

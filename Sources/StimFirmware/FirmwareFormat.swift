@@ -14,9 +14,23 @@ public enum FirmwareFormat {
     /// Largest element count of any buffer, activation or weight array.
     public static let maxElements = 1 << 24
 
-    /// What the buffer scores with (the header's kind tag); SVM scoring takes the next tags.
+    /// What the buffer scores with (the header's kind tag). SVM kinds have no layer records: one SVM body
+    /// (`SvmMachines`) follows the header.
     public enum Kind: UInt16 {
         case neuralNetwork = 1
+        /// int16 weights per machine over int16 features, int64 sums (`Int16Svm.weightedSums`).
+        case linearSvm = 2
+        /// int16 support vectors and dual coefficients, integer exp (`Int16Svm.rbfKernel`).
+        case rbfSvm = 3
+    }
+
+    /// How an SVM body's machines become a class (the body's multiclass word).
+    public enum Multiclass: UInt32 {
+        /// One machine per class pair (0,1), (0,2), …, (1,2), …; each votes for the first class of its pair when
+        /// its score is positive; ties go to the lower class. Two classes always have this single machine.
+        case oneVsOne = 0
+        /// One machine per class; the highest score wins (the lower class on ties).
+        case oneVsRest = 1
     }
 
     /// The operation of a layer record.

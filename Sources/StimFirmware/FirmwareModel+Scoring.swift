@@ -14,6 +14,11 @@ extension FirmwareModel {
         }
         guard Int(bitPattern: base) & 3 == 0 else { throw .misaligned }
         guard scratch.count >= scratchBytes else { throw .scratchTooSmall }
+        if let svm {
+            let (machineScores, peak) = try svmScores(svm, samples, scratch: base)
+            svm.votes(machineScores, into: scores)
+            return peak
+        }
         // Two pointers rather than an array: scoring allocates nothing.
         let first = (base + kernelScratchBytes).assumingMemoryBound(to: Int8.self)
         let second = first + firstBufferBytes
@@ -34,6 +39,30 @@ extension FirmwareModel {
         }
         out.update(from: from == 0 ? first : second, count: classes)
         return peak
+    }
+
+    /// The int64 scores of an SVM kind's machines (`machineCount`) for one window, the same bits as the host's
+    /// `QuantizedSvm.scores`; their sign is each machine's decision. Checks and scratch as `score`.
+    @discardableResult
+    public func machineScores(_ window: UnsafeBufferPointer<Float>, scratch: UnsafeMutableRawBufferPointer,
+                              into values: UnsafeMutableBufferPointer<Int64>) throws(FirmwareError) -> Int {
+        guard let svm else { throw .unsupportedKind }
+        guard window.count == inputCount else { throw .wrongInputCount }
+        guard values.count == svm.machines else { throw .wrongClassCount }
+        guard let base = scratch.baseAddress, let samples = window.baseAddress, let out = values.baseAddress else {
+            throw .nullArgument
+        }
+        guard Int(bitPattern: base) & 3 == 0 else { throw .misaligned }
+        guard scratch.count >= scratchBytes else { throw .scratchTooSmall }
+        let (machineScores, peak) = try svmScores(svm, samples, scratch: base)
+        out.update(from: machineScores, count: svm.machines)
+        return peak
+    }
+
+    private func svmScores(_ svm: SvmMachines, _ window: UnsafePointer<Float>,
+                           scratch: UnsafeMutableRawPointer) throws(FirmwareError) -> (UnsafeMutablePointer<Int64>, Int) {
+        for k in 0..<inputCount where !window[k].isFinite { throw .nonFiniteInput }
+        return svm.scores(window, scratch: scratch)
     }
 
     /// The class with the highest score (the first on ties), as `IntegerArgmax`.

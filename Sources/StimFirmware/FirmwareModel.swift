@@ -15,11 +15,16 @@ public struct FirmwareModel {
     /// layers alternate between (the first holds the quantized window).
     public let scratchBytes: Int
     let kernelScratchBytes: Int
+    /// The SVM body of the SVM kinds (which have no layer records).
+    let svm: SvmMachines?
     let firstBufferBytes: Int
     let buffer: UnsafeRawPointer
     let size: Int
 
     public var inputCount: Int { inputChannels * inputSamples }
+
+    /// The binary machines of an SVM kind (their int64 scores: `machineScores`); 0 for a network.
+    public var machineCount: Int { svm?.machines ?? 0 }
 
     /// Checks `bytes` (4-byte aligned) as a model buffer; `verifyChecksum: false` skips only the CRC, for
     /// callers that checked it when they loaded the buffer.
@@ -53,6 +58,15 @@ public struct FirmwareModel {
         let input = try Self.quantization(&reader), output = try Self.quantization(&reader)
         let layers = try reader.count()
         let inputCount = try product(channels, samples)
+        if kind != .neuralNetwork {
+            guard layers == 0 else { throw .badShape }
+            let machines = try SvmMachines.decode(&reader, kind: kind, inputCount: inputCount, classes: classes)
+            guard reader.offset == end else { throw .badShape }
+            self.init(kind: kind, channels: channels, samples: samples, classes: classes, layers: 0, input: input, output: output,
+                      kernelScratchBytes: 0, firstBufferBytes: 0, scratchBytes: machines.scratchBytes, svm: machines,
+                      buffer: base, size: size)
+            return
+        }
         // Buffer 0 holds the input; each layer that does not work in place writes the other buffer.
         var count = inputCount, sizes = (inputCount, 0), inFirst = true, scratch = 0
         for _ in 0..<layers {
@@ -67,6 +81,16 @@ public struct FirmwareModel {
         }
         guard reader.offset == end else { throw .badShape }
         guard count == classes else { throw .badShape }
+        // Scratch first, at the aligned start: the average pool's is int32.
+        let kernelScratch = FirmwareFormat.padded(scratch)
+        self.init(kind: kind, channels: channels, samples: samples, classes: classes, layers: layers, input: input, output: output,
+                  kernelScratchBytes: kernelScratch, firstBufferBytes: sizes.0, scratchBytes: kernelScratch + sizes.0 + sizes.1,
+                  svm: nil, buffer: base, size: size)
+    }
+
+    private init(kind: FirmwareFormat.Kind, channels: Int, samples: Int, classes: Int, layers: Int, input: AffineQuantization,
+                 output: AffineQuantization, kernelScratchBytes: Int, firstBufferBytes: Int, scratchBytes: Int,
+                 svm: SvmMachines?, buffer: UnsafeRawPointer, size: Int) {
         self.kind = kind
         inputChannels = channels
         inputSamples = samples
@@ -74,11 +98,11 @@ public struct FirmwareModel {
         layerCount = layers
         inputQuantization = input
         outputQuantization = output
-        // Scratch first, at the aligned start: the average pool's is int32.
-        kernelScratchBytes = FirmwareFormat.padded(scratch)
-        firstBufferBytes = sizes.0
-        scratchBytes = kernelScratchBytes + sizes.0 + sizes.1
-        buffer = base
+        self.kernelScratchBytes = kernelScratchBytes
+        self.firstBufferBytes = firstBufferBytes
+        self.scratchBytes = scratchBytes
+        self.svm = svm
+        self.buffer = buffer
         self.size = size
     }
 

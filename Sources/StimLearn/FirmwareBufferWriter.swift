@@ -17,6 +17,10 @@ struct FirmwareBufferWriter {
 
     mutating func float(_ value: Float) { word(value.bitPattern) }
 
+    mutating func floats(_ values: [Float]) {
+        for v in values { float(v) }
+    }
+
     /// Values of a fixed-width integer array, then zeros up to a multiple of 4 bytes.
     mutating func array<T: FixedWidthInteger>(_ values: [T]) {
         for v in values { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }

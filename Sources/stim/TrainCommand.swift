@@ -91,12 +91,7 @@ struct TrainCommand: ParsableCommand {
         let reader = try DatasetReader(path: path)
         let header = reader.header
         let shape = [header.input.channels.count, header.input.samplesPerWindow]
-        var inputs: [Float] = [], targets: [Float] = []
-        for index in 0..<reader.chunkCount {
-            let chunk = try reader.chunk(at: index)
-            inputs += chunk.realSamples(header.sampleEncoding, samplesPerWindow: header.input.samplesPerWindow)
-            targets += chunk.probabilities()
-        }
+        let (inputs, targets) = try reader.allWindows()
         let all = try TrainingData(exampleShape: shape, classes: header.classNames.count, inputs: inputs, targets: targets)
         return (all, header)
     }

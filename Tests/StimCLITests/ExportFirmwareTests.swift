@@ -3,10 +3,11 @@ import StimFirmware
 import StimFormats
 import StimKernels
 import StimLearn
+import StimTestSupport
 import Testing
 
-/// `stim export-firmware`: an int8 model becomes a buffer that scores as the host's integer path; float
-/// models, SVMs and damaged files are refused with a reason.
+/// `stim export-firmware`: an int8 network or an SVM becomes a buffer that scores as the host's integer path;
+/// float networks, linear SVMs without calibration windows and damaged files are refused with a reason.
 @Suite struct ExportFirmwareTests {
     static let input = InputSpec(channels: [Channel(name: "Resp C", unit: "", samplingRate: 1),
                                             Channel(name: "Resp A", unit: "", samplingRate: 1)], samplesPerWindow: 60)
@@ -30,22 +31,41 @@ import Testing
         #expect(report["layers"] as? Int == 10)
         #expect(bytes == (try net.firmwareBuffer(inputShape: [2, 60])))
         let host = try QuantizedNetwork(neuralNet: net, inputShape: [2, 60])
-        let aligned = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
-        defer { aligned.deallocate() }
-        aligned.copyBytes(from: bytes)
-        let model = try FirmwareModel(UnsafeRawBufferPointer(aligned))
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: model.scratchBytes, alignment: 16)
-        defer { scratch.deallocate() }
-        try windows.withUnsafeBufferPointer { all in
-            for w in 0..<64 {
-                let window = UnsafeBufferPointer(rebasing: all[w * 120..<(w + 1) * 120])
-                var scores = [Int8](repeating: 0, count: 2)
-                try scores.withUnsafeMutableBufferPointer { _ = try model.score(window, scratch: scratch, into: $0) }
-                #expect(scores == (try host.scores(window)))
+        try withAlignedCopy(bytes) { aligned in
+            let model = try FirmwareModel(UnsafeRawBufferPointer(aligned))
+            let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: model.scratchBytes, alignment: 16)
+            defer { scratch.deallocate() }
+            try windows.withUnsafeBufferPointer { all in
+                for w in 0..<64 {
+                    let window = UnsafeBufferPointer(rebasing: all[w * 120..<(w + 1) * 120])
+                    var scores = [Int8](repeating: 0, count: 2)
+                    try scores.withUnsafeMutableBufferPointer { _ = try model.score(window, scratch: scratch, into: $0) }
+                    #expect(scores == (try host.scores(window)))
+                }
             }
         }
         let text = try StimBinary.run(["export-firmware", "\(folder)/int8.stimm", "--out", "\(folder)/again.bin"])
         #expect(text.status == 0 && text.stdout.contains("6560 bytes"))
+    }
+
+    /// The committed golden SVMs (GoldenSvmModels): RBF exports with its support vectors' range, and is the library's
+    /// buffer; linear needs windows for its range. (devices/cross/run exports both with --calibration.)
+    @Test func svmModelsBecomeScoringBuffers() throws {
+        let folder = try StimBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let golden = GoldenSvmModels.folder.path
+        let report = try StimBinary.json(["export-firmware", "\(golden)/rbf-svm.stimm", "--out", "\(folder)/rbf.bin"])
+        guard case .svm(let svm) = try ModelFile.read(path: "\(golden)/rbf-svm.stimm").body else {
+            Issue.record("the golden RBF model is not an SVM")
+            return
+        }
+        let (expected, _) = try SvmClassifier(svm: svm, classes: 2).firmwareBuffer(inputChannels: 2, calibration: [])
+        #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: "\(folder)/rbf.bin"))) == expected)
+        #expect(report["machines"] as? Int == 1 && report["layers"] as? Int == 0 && report["bytes"] as? Int == expected.count)
+        #expect(report["scratch_bytes"] as? Int == 4 + 16 + 4 * 64 + 240)
+        let linear = try StimBinary.run(["export-firmware", "\(golden)/linear-svm.stimm", "--out", "\(folder)/linear.bin"])
+        #expect(linear.status != 0 && linear.stderr.contains("pass --calibration WINDOWS.stim"), "\(linear.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(folder)/linear.bin"))
     }
 
     @Test func refusesFloatModelsAndBadFiles() throws {

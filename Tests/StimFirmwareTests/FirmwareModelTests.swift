@@ -2,6 +2,7 @@ import StimFirmware
 import StimFormats
 import StimKernels
 import StimLearn
+import StimTestSupport
 import Testing
 
 /// The model buffer and its C API: what firmware scores equals the host's integer path, the scratch figure is
@@ -26,14 +27,6 @@ import Testing
                        .leakyRelu(slope: 0.1), .flatten, .dense(units: 5), .sigmoid, .dense(units: 3)], [3, 16]),
     ]
 
-    /// Aligned copy of a buffer, as firmware would hold it.
-    static func withAligned<R>(_ bytes: [UInt8], _ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
-        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
-        defer { copy.deallocate() }
-        copy.copyBytes(from: bytes)
-        return try body(UnsafeMutableRawBufferPointer(rebasing: copy[0..<bytes.count]))
-    }
-
     @Test(arguments: networks.map(\.0))
     func cInterfaceScoresAsTheHost(name: String) throws {
         let (_, layers, shape) = try #require(Self.networks.first { $0.0 == name })
@@ -41,7 +34,7 @@ import Testing
         let host = try QuantizedNetwork(neuralNet: net, inputShape: shape)
         let bytes = try net.firmwareBuffer(inputShape: shape)
         let size = shape.reduce(1, *)
-        try Self.withAligned(bytes) { buffer in
+        try withAlignedCopy(bytes) { buffer in
             var info = [UInt32](repeating: 0, count: 10)
             #expect(info.withUnsafeMutableBytes { stim_model_check(buffer.baseAddress, buffer.count, $0.baseAddress) } == 0)
             #expect(info[0] == 1 && Int(info[1]) == shape[0] && Int(info[2]) == size / shape[0] && Int(info[3]) == host.classes)
@@ -81,7 +74,7 @@ import Testing
         let net = try Self.quantized(StudentArchitecture.cnn.layers(classes: 2))
         let bytes = try net.firmwareBuffer(inputShape: [2, 60])
         let windows = Self.randomInputs(20 * 120, seed: 11)
-        try Self.withAligned(bytes) { buffer in
+        try withAlignedCopy(bytes) { buffer in
             let model = try FirmwareModel(UnsafeRawBufferPointer(buffer))
             let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: model.scratchBytes, alignment: 4)
             defer { scratch.deallocate() }
@@ -100,7 +93,7 @@ import Testing
     @Test func badArgumentsAreErrorCodes() throws {
         let net = try Self.quantized(StudentArchitecture.mlp.layers(classes: 2))
         let bytes = try net.firmwareBuffer(inputShape: [2, 60])
-        Self.withAligned(bytes + [0, 0, 0, 0]) { storage in
+        withAlignedCopy(bytes + [0, 0, 0, 0]) { storage in
             let buffer = UnsafeMutableRawBufferPointer(rebasing: storage[0..<bytes.count])
             var scratchBytes = 0
             #expect(stim_scratch_bytes(buffer.baseAddress, buffer.count, &scratchBytes) == 0)
@@ -145,12 +138,12 @@ import Testing
         let net = try Self.quantized(layers, inputShape: shape)
         let bytes = try net.firmwareBuffer(inputShape: shape)
         for cut in stride(from: 0, to: bytes.count, by: 1) {
-            let status = Self.withAligned(Array(bytes[0..<cut])) { stim_model_check($0.baseAddress, $0.count, nil) }
+            let status = withAlignedCopy(Array(bytes[0..<cut])) { stim_model_check($0.baseAddress, $0.count, nil) }
             #expect(status != 0, "cut at \(cut)")
         }
         var flipped = bytes
         flipped[bytes.count / 2] ^= 0x10
-        #expect(Self.withAligned(flipped) { stim_model_check($0.baseAddress, $0.count, nil) } == FirmwareError.checksumMismatch.rawValue)
+        #expect(withAlignedCopy(flipped) { stim_model_check($0.baseAddress, $0.count, nil) } == FirmwareError.checksumMismatch.rawValue)
         let size = shape.reduce(1, *)
         let window = Self.randomInputs(size, seed: 4)
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 4)
@@ -164,7 +157,7 @@ import Testing
             damaged[position] = UInt8(truncatingIfNeeded: generator.next() | 1) ^ damaged[position]
             let crc = CRC32C.checksum(Array(damaged[0..<(damaged.count - 4)]))
             withUnsafeBytes(of: crc.littleEndian) { damaged.replaceSubrange(damaged.count - 4..<damaged.count, with: $0) }
-            let status: Int32 = Self.withAligned(damaged) { buffer in
+            let status: Int32 = withAlignedCopy(damaged) { buffer in
                 var scores = [Int8](repeating: 0, count: 8)
                 let checked = stim_model_check(buffer.baseAddress, buffer.count, nil)
                 guard checked == 0 else { return checked }

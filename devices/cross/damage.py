@@ -3,7 +3,9 @@
 not verify it): sizes that overflow a 32-bit Int, counts that do not chain, a truncation. The cross builds
 score each with `driver --unchecked`; every one must be an error code on every target.
 
-usage: damage.py CNN.bin OUT_DIR   (writes OUT_DIR/damaged-N.bin)"""
+With an RBF SVM buffer as well, damages its body the same way (OUT_DIR/damaged-svm-N.bin).
+
+usage: damage.py CNN.bin OUT_DIR [RBF_SVM.bin]   (writes OUT_DIR/damaged-N.bin)"""
 import struct
 import sys
 
@@ -18,17 +20,33 @@ DAMAGE = [
     (HEADER + 48, 65535),            # kernel width larger than the padded input
     (HEADER + 52, 0x7FFFFFFF),       # stride height beyond the dimension limit
 ]
+# The RBF SVM body that follows the header (SvmMachines): dimension, machines, multiclass, support vectors,
+# gamma multiplier and shift.
+SVM_DAMAGE = [
+    (40, 1),                         # layer records in an SVM
+    (HEADER, 0xFFFFFFFF),            # dimension: 2^32 - 1
+    (HEADER + 4, 0x80000000),        # machines: 2^31
+    (HEADER + 8, 7),                 # multiclass: unknown
+    (HEADER + 12, 0x7FFFFFFF),       # support vectors far past the buffer
+    (HEADER + 16, 0x80000000),       # gamma multiplier negative
+    (HEADER + 20, 99),               # gamma shift out of range
+]
+
+
+def write_damaged(data, damage, prefix):
+    for i, (offset, value) in enumerate(damage):
+        damaged = bytearray(data)
+        damaged[offset:offset + 4] = struct.pack("<I", value)
+        open(f"{prefix}{i}.bin", "wb").write(damaged)
+    # Cut in half, the header's total unchanged.
+    open(f"{prefix}{len(damage)}.bin", "wb").write(data[:len(data) // 2 // 4 * 4])
 
 
 def main():
     model, out = sys.argv[1], sys.argv[2]
-    data = open(model, "rb").read()
-    for i, (offset, value) in enumerate(DAMAGE):
-        damaged = bytearray(data)
-        damaged[offset:offset + 4] = struct.pack("<I", value)
-        open(f"{out}/damaged-{i}.bin", "wb").write(damaged)
-    # Cut in half, the header's total unchanged.
-    open(f"{out}/damaged-{len(DAMAGE)}.bin", "wb").write(data[:len(data) // 2 // 4 * 4])
+    write_damaged(open(model, "rb").read(), DAMAGE, f"{out}/damaged-")
+    if len(sys.argv) > 3:
+        write_damaged(open(sys.argv[3], "rb").read(), SVM_DAMAGE, f"{out}/damaged-svm-")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@
  *
  *     driver MODEL.bin WINDOWS.f32      (WINDOWS.f32: little-endian float32 windows, one after another)
  *
+ * SVM models add their int64 machine scores (stim_svm_scores) to each line: "... best B machines S0 S1 ...".
+ *
  * Also prints the model's scratch bytes first, so the size report reads RAM from the program that ran.
  *
  *     driver --unchecked MODEL.bin WINDOWS.f32
@@ -68,6 +70,9 @@ int main(int argc, char **argv) {
     stim_scratch_bytes(model, model_size, &scratch_bytes);
     void *scratch = aligned_alloc(16, (scratch_bytes + 15) / 16 * 16 + 16);
     int8_t *scores = malloc(info.classes);
+    size_t machines = 0;
+    stim_machine_count(model, model_size, &machines);
+    int64_t *machine_scores = malloc((machines + 1) * sizeof(int64_t));
     size_t count = (size_t)info.input_channels * info.input_samples;
     size_t n = windows_size / (count * sizeof(float));
     printf("scratch %zu\n", scratch_bytes);
@@ -80,7 +85,17 @@ int main(int argc, char **argv) {
         }
         printf("%zu:", w);
         for (uint32_t c = 0; c < info.classes; c++) printf(" %d", scores[c]);
-        printf(" best %d\n", best);
+        printf(" best %d", best);
+        if (machines > 0) {
+            status = stim_svm_scores(model, model_size, windows + w * count, count, scratch, scratch_bytes, machine_scores, machines);
+            if (status != STIM_OK) {
+                printf(" error %d %s\n", status, stim_error_string(status));
+                continue;
+            }
+            printf(" machines");
+            for (size_t m = 0; m < machines; m++) printf(" %lld", (long long)machine_scores[m]);
+        }
+        printf("\n");
     }
     return 0;
 }

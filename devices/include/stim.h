@@ -38,9 +38,11 @@ enum {
     STIM_ERR_BIG_ENDIAN_HOST = 15,
 };
 
-/* Model kinds (the buffer header's kind tag). SVM kinds will take the next values. */
+/* Model kinds (the buffer header's kind tag). */
 enum {
     STIM_KIND_NEURAL_NETWORK = 1,
+    STIM_KIND_LINEAR_SVM = 2,
+    STIM_KIND_RBF_SVM = 3,
 };
 
 /* What stim_model_check() reports about a model. */
@@ -49,11 +51,11 @@ typedef struct stim_model_info {
     uint32_t input_channels;    /* e.g. 2 belts (chest, abdomen) */
     uint32_t input_samples;     /* samples per channel, e.g. 60 at 1 Hz */
     uint32_t classes;           /* class scores per window */
-    uint32_t layers;            /* layer records */
+    uint32_t layers;            /* layer records (0 for SVM kinds) */
     uint32_t scratch_bytes;     /* as stim_scratch_bytes() */
     float input_scale;          /* input quantization: q = round(x / scale) + zero point */
     int32_t input_zero_point;
-    float output_scale;         /* class score (logit) = scale * (score - zero point) */
+    float output_scale;         /* class score (logit) = scale * (score - zero point); SVMs: votes, scale 1 */
     int32_t output_zero_point;
 } stim_model_info;
 
@@ -71,6 +73,19 @@ int32_t stim_scratch_bytes(const void *model, size_t size, size_t *bytes);
  */
 int32_t stim_score(const void *model, size_t size, const float *window, size_t count,
                    void *scratch, size_t scratch_bytes, int8_t *scores, size_t classes, int32_t *best_class);
+
+/*
+ * SVM models: stim_score()'s int8 class scores are votes (one-vs-one: one per class pair; one-vs-rest: 1 for the
+ * machine with the highest score), best_class the class with most votes (the lower on ties). The machines'
+ * own int64 scores (sign = decision, as the host's QuantizedSvm) come from stim_svm_scores().
+ */
+
+/* Binary machines of an SVM model (0 for a network). */
+int32_t stim_machine_count(const void *model, size_t size, size_t *machines);
+
+/* The int64 score of each machine for one window; same arguments and checks as stim_score(). */
+int32_t stim_svm_scores(const void *model, size_t size, const float *window, size_t count,
+                        void *scratch, size_t scratch_bytes, int64_t *scores, size_t machines);
 
 /* A NUL-terminated English sentence for a return code. */
 const char *stim_error_string(int32_t code);

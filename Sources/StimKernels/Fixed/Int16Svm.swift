@@ -128,3 +128,33 @@ public enum Int16Svm {
                      "Int16Svm.rbfKernel: buffer sizes do not match count × dimension")
     }
 }
+
+extension Int16Svm {
+    /// The nearest int16 step of x (halves away from zero, as `rounded()`), saturated at ±32767; NaN gives 0.
+    /// Written without `rounded()`, which would link libm's `round` into firmware.
+    public static func saturatingNearest(_ x: Double) -> Int16 {
+        guard !x.isNaN else { return 0 }
+        if x >= 32767 { return 32767 }
+        if x <= -32767 { return -32767 }
+        // Both steps are exact for |x| < 2¹⁵.
+        let whole = Int32(x)
+        let rest = x - Double(whole)
+        if rest >= 0.5 { return Int16(whole + 1) }
+        if rest <= -0.5 { return Int16(whole - 1) }
+        return Int16(whole)
+    }
+}
+
+extension Int16Svm {
+    /// The int16 features of one window of `count` floats: nearest((xₖ − offsetₖ) · scaleₖ / stepₖ) by
+    /// `saturatingNearest`, standardized in float32 and divided in float64, with `steps[k]` per feature or `steps[0]`
+    /// for all (`sharedStep`, RBF). The host's `QuantizedSvm` and firmware both quantize through here.
+    public static func quantizeFeatures(_ x: UnsafePointer<Float>, offset: UnsafePointer<Float>, scale: UnsafePointer<Float>,
+                                        steps: UnsafePointer<Float>, sharedStep: Bool,
+                                        into features: UnsafeMutablePointer<Int16>, count: Int) {
+        for k in 0..<count {
+            let standardized = (x[k] - offset[k]) * scale[k]
+            features[k] = saturatingNearest(Double(standardized) / Double(steps[sharedStep ? 0 : k]))
+        }
+    }
+}

@@ -121,9 +121,26 @@ public struct QuantizedSvm: Sendable {
     /// The integer scores [rows × machines] of raw feature rows [rows × dimension]; a score's sign is the
     /// machine's decision.
     public func scores(_ windows: [Float]) throws -> [Int64] {
-        let rows = try Self.standardize(windows, offset: offset, scale: scale, dimension: dimension, name: "windows")
-        let count = rows.count / dimension
-        let features = rows.indices.map { Self.int16(Double(rows[$0]) / Double(featureSteps[$0 % dimension])) }
+        try Self.checkRows(windows, dimension: dimension, name: "windows")
+        let count = windows.count / dimension
+        var features = [Int16](repeating: 0, count: windows.count)
+        let sharedStep: Bool
+        if case .rbf = form { sharedStep = true } else { sharedStep = false }
+        windows.withUnsafeBufferPointer { x in
+            offset.withUnsafeBufferPointer { offset in
+                scale.withUnsafeBufferPointer { scale in
+                    featureSteps.withUnsafeBufferPointer { steps in
+                        features.withUnsafeMutableBufferPointer { features in
+                            for i in 0..<count {
+                                Int16Svm.quantizeFeatures(x.baseAddress! + i * dimension, offset: offset.baseAddress!,
+                                                          scale: scale.baseAddress!, steps: steps.baseAddress!, sharedStep: sharedStep,
+                                                          into: features.baseAddress! + i * dimension, count: dimension)
+                            }
+                        }
+                    }
+                }
+            }
+        }
         var scores = [Int64](repeating: 0, count: count * machines)
         features.withUnsafeBufferPointer { features in
             bias.withUnsafeBufferPointer { bias in
@@ -180,11 +197,16 @@ public struct QuantizedSvm: Sendable {
 
     /// (x − offset) · scale per feature, after checking the row shape and that every value is finite.
     static func standardize(_ rows: [Float], offset: [Float], scale: [Float], dimension: Int, name: String) throws -> [Float] {
+        try checkRows(rows, dimension: dimension, name: name)
+        return rows.indices.map { (rows[$0] - offset[$0 % dimension]) * scale[$0 % dimension] }
+    }
+
+    /// Whole rows of `dimension` finite values.
+    static func checkRows(_ rows: [Float], dimension: Int, name: String) throws {
         guard rows.count % dimension == 0 else {
             throw LearnError.shape("quantized SVM: \(rows.count) \(name) values are not rows of \(dimension) features")
         }
         try checkFinite(rows, name)
-        return rows.indices.map { (rows[$0] - offset[$0 % dimension]) * scale[$0 % dimension] }
     }
 
     static func checkFinite(_ values: [Float], _ name: String) throws {
@@ -197,7 +219,7 @@ public struct QuantizedSvm: Sendable {
     static func step(largest: Double) -> Double { largest > 0 ? largest / 32767 : 1 }
 
     /// The nearest step, saturated at ±32767; NaN (an infinite standardized value times a zero scale) gives 0.
-    static func int16(_ x: Double) -> Int16 { x.isNaN ? 0 : Int16(min(max(x.rounded(), -32767), 32767)) }
+    static func int16(_ x: Double) -> Int16 { Int16Svm.saturatingNearest(x) }
 
     static func int64(_ x: Double, _ name: String) throws -> Int64 {
         guard abs(x) < 0x1p62 else { throw LearnError.parameter("quantized SVM: \(name) too large for the score's fixed point") }

@@ -77,8 +77,9 @@ extension TrainCommand {
         var options = SvmOptions(kernel: SvmKernel(kind: rbf ? .rbf : .linear, gamma: rbf ? baseGamma : 0), c: svm.c,
                                  cacheBytes: svm.cacheMb << 20, probability: svm.probability, seed: seed,
                                  supportVectorBudget: svm.budget)
-        // Linear machines by dual coordinate descent (LIBLINEAR's -s 1): weights, no support vectors.
-        if !rbf { options.linearSolver = LinearSvmSolver(seed: seed) }
+        // Linear machines by dual coordinate descent (LIBLINEAR's -s 1): weights, no support vectors; at most
+        // 300 passes, LIBLINEAR 2.50's limit (raw windows are far from separable, and more passes barely help).
+        if !rbf { options.linearSolver = LinearSvmSolver(maxIterations: 300, seed: seed) }
         let clock = ContinuousClock(), start = clock.now
         var search: SvmGridSearch.Result?
         if svm.search {

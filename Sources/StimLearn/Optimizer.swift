@@ -58,7 +58,7 @@ public final class Adam: Optimizer {
     /// thread. The update is element by element, so the result is the same bits with any number of threads.
     public var threads = 1
     /// Below this many parameters per thread, handing work to another thread costs more than it saves.
-    static let elementsPerThread = 16_384
+    static let elementsPerThread = 65_536
 
     public init(parameters: [Parameter], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
                 epsilon: Float = 1e-8, weightDecay: Float = 0) {

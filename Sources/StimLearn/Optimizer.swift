@@ -89,7 +89,7 @@ public final class Adam: Optimizer {
         }
     }
 
-    /// Updates the parameters' elements `elements` of all parameters laid end to end.
+    /// Updates the elements `elements` of all the parameters laid end to end.
     private func update(elements: Range<Int>, stepSize: Float, correction2: Float) {
         var start = 0
         for (index, parameter) in parameters.enumerated() {

@@ -76,6 +76,12 @@ public final class DatasetWriter {
         }
     }
 
+    /// Ends the chunk being filled: the next stimuli start a new one. `stim windows` calls it between records,
+    /// so that each chunk holds windows of one record and training can keep records whole in its folds.
+    public func endChunk() throws(FormatError) {
+        try flush()
+    }
+
     /// Writes the pending stimuli (at most maxChunkStimuli) as one chunk frame.
     private func flush() throws(FormatError) {
         guard pendingCount > 0 else { return }

@@ -66,11 +66,17 @@ public struct TrainingData: Sendable {
     /// A random split, the same for the same seed: (training, validation) with `fraction` in validation.
     /// Use it for stimuli; for recordings split by record instead, or minutes of one night leak across.
     public func split(validationFraction fraction: Double, seed: UInt64) -> (TrainingData, TrainingData) {
+        let (training, validation) = splitIndices(validationFraction: fraction, seed: seed)
+        return (subset(training), subset(validation))
+    }
+
+    /// The examples `split` puts in training and in validation, for callers that carry more per example.
+    public func splitIndices(validationFraction fraction: Double, seed: UInt64) -> (training: [Int], validation: [Int]) {
         var order = Array(0..<count)
         var generator = Xoshiro256StarStar(seed: seed)
         shuffle(&order, using: &generator)
         let validation = min(max(Int((Double(count) * fraction).rounded()), 1), count - 1)
-        return (subset(Array(order[validation...])), subset(Array(order[..<validation])))
+        return (Array(order[validation...]), Array(order[..<validation]))
     }
 
     private init(unchecked shape: [Int], _ classes: Int, _ inputs: [Float], _ targets: [Float]) {

@@ -1,14 +1,15 @@
 import StimFormats
 
 extension DatasetReader {
-    /// Every window's samples (window after window) and class probabilities, chunk by chunk.
-    func allWindows() throws -> (inputs: [Float], targets: [Float]) {
-        var inputs: [Float] = [], targets: [Float] = []
+    /// Every window's samples (window after window), class probabilities and chunk index, chunk by chunk.
+    func allWindows() throws -> (inputs: [Float], targets: [Float], chunks: [Int]) {
+        var inputs: [Float] = [], targets: [Float] = [], chunks: [Int] = []
         for index in 0..<chunkCount {
             let chunk = try chunk(at: index)
             inputs += chunk.realSamples(header.sampleEncoding, samplesPerWindow: header.input.samplesPerWindow)
             targets += chunk.probabilities()
+            chunks += Array(repeating: index, count: chunk.count)
         }
-        return (inputs, targets)
+        return (inputs, targets, chunks)
     }
 }

@@ -15,9 +15,11 @@ struct TrainCommand: ParsableCommand {
 
             An SVM (--model svm-linear or svm-rbf) learns each example's most probable class; \
             --confidence-weights also weighs each example's C by how sure the teacher was. --search picks C (and \
-            gamma for svm-rbf) by --folds-fold cross-validation over contiguous runs of the dataset (a dataset \
-            of windows written record by record keeps a record's neighbouring minutes on one side of each split), \
-            then trains on all training examples with the best pair. The model stores the feature scaling.
+            gamma for svm-rbf) by --folds-fold cross-validation that keeps each chunk of the dataset whole in one \
+            fold: `stim windows` writes each record as its own chunk, so on real windows the folds are \
+            record-wise. With fewer chunks than folds (a small stimuli dataset) the folds are contiguous runs of \
+            the dataset instead. It then trains on all training examples with the best pair. The model stores \
+            the feature scaling.
             """
     )
 
@@ -76,24 +78,30 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (all, header) = try Self.load(dataset)
-        let (training, held) = validation > 0 && all.count >= 10
-            ? all.split(validationFraction: validation, seed: seed) : (all, nil)
+        let (all, chunks, header) = try Self.load(dataset)
+        var kept = Array(0..<all.count)
+        var held: TrainingData?
+        if validation > 0 && all.count >= 10 {
+            let (training, validation) = all.splitIndices(validationFraction: validation, seed: seed)
+            kept = training
+            held = all.subset(validation)
+        }
+        let training = all.subset(kept)
         if let architecture = model.architecture {
             try trainNetwork(architecture, training, validation: held, header: header)
         } else {
-            try trainSvm(training, validation: held, header: header)
+            try trainSvm(training, chunks: kept.map { chunks[$0] }, validation: held, header: header)
         }
     }
 
-    /// Every example of a dataset, with its labels as probabilities.
-    static func load(_ path: String) throws -> (TrainingData, DatasetHeader) {
+    /// Every example of a dataset, with its labels as probabilities, and the chunk each lies in.
+    static func load(_ path: String) throws -> (TrainingData, chunks: [Int], DatasetHeader) {
         let reader = try DatasetReader(path: path)
         let header = reader.header
         let shape = [header.input.channels.count, header.input.samplesPerWindow]
-        let (inputs, targets) = try reader.allWindows()
+        let (inputs, targets, chunks) = try reader.allWindows()
         let all = try TrainingData(exampleShape: shape, classes: header.classNames.count, inputs: inputs, targets: targets)
-        return (all, header)
+        return (all, chunks, header)
     }
 
     func trainNetwork(_ architecture: StudentArchitecture, _ training: TrainingData, validation held: TrainingData?,

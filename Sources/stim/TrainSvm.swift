@@ -66,7 +66,7 @@ enum GammaChoice: ExpressibleByArgument, Equatable {
 }
 
 extension TrainCommand {
-    func trainSvm(_ training: TrainingData, validation held: TrainingData?, header: DatasetHeader) throws {
+    func trainSvm(_ training: TrainingData, chunks: [Int], validation held: TrainingData?, header: DatasetHeader) throws {
         let examples = try SvmExamples(training, confidenceWeighted: svm.confidenceWeights)
         let rbf = model == .svmRbf
         let baseGamma: Float
@@ -82,12 +82,17 @@ extension TrainCommand {
         if !rbf { options.linearSolver = LinearSvmSolver(maxIterations: 300, seed: seed) }
         let clock = ContinuousClock(), start = clock.now
         var search: SvmGridSearch.Result?
+        var foldsKeep: String?
         if svm.search {
             let gammas = rbf ? SvmTrainOptions.searchGammaFactors.map { $0 * baseGamma } : [options.kernel.gamma]
             let grid = SvmGridSearch(cValues: SvmTrainOptions.searchC, gammaValues: gammas, folds: svm.folds,
                                      options: options)
-            // Contiguous runs of the dataset as the groups: neighbouring windows never straddle a split.
-            let groups = (0..<examples.count).map { "run \($0 * svm.folds / examples.count)" }
+            // Chunks as the groups (one record each, as `stim windows` writes them); with fewer chunks than
+            // folds, contiguous runs of the dataset, so that neighbouring windows rarely straddle a split.
+            let byChunk = Set(chunks).count >= svm.folds
+            let groups = byChunk ? chunks.map { "chunk \($0)" }
+                : (0..<examples.count).map { "run \($0 * svm.folds / examples.count)" }
+            foldsKeep = byChunk ? "chunks" : "runs"
             let line = SearchProgressLine(enabled: !json)
             let result = try grid.run(examples, groups: groups, progress: line.show)
             line.finish()
@@ -112,7 +117,7 @@ extension TrainCommand {
             model: out, kind: model.rawValue, examples: examples.count, validationExamples: held?.count ?? 0,
             c: options.c, gamma: rbf ? options.kernel.gamma : nil, supportVectors: classifier.supportVectorCount,
             parameters: student.parameterCount, probabilities: classifier.hasProbabilities,
-            validationAccuracy: validationAccuracy, seconds: seconds,
+            validationAccuracy: validationAccuracy, seconds: seconds, searchFolds: foldsKeep,
             search: search?.cells.map { SvmTrainReport.Cell(c: $0.c, gamma: rbf ? $0.gamma : nil, accuracy: $0.accuracy,
                                                             kappa: $0.kappa) })
         if json { try Output.json(report) } else { report.print() }
@@ -138,10 +143,13 @@ struct SvmTrainReport: Encodable {
     var probabilities: Bool
     var validationAccuracy: Double?
     var seconds: Double
+    /// What --search's folds keep whole: "chunks" (records) or "runs" (contiguous runs of the dataset).
+    var searchFolds: String?
     var search: [Cell]?
 
     enum CodingKeys: String, CodingKey {
         case model, kind, examples, c, gamma, parameters, probabilities, seconds, search
+        case searchFolds = "search_folds"
         case validationExamples = "validation_examples", supportVectors = "support_vectors"
         case validationAccuracy = "validation_accuracy"
     }
@@ -152,7 +160,7 @@ struct SvmTrainReport: Encodable {
         if let search {
             let best = search.max { $0.accuracy < $1.accuracy }
             rows.append(("search", "\(search.count) cells, best cross-validated accuracy "
-                         + String(format: "%.3f", best?.accuracy ?? 0)))
+                         + String(format: "%.3f", best?.accuracy ?? 0) + " (folds keep \(searchFolds ?? "runs") whole)"))
         }
         if supportVectors > 0 { rows.append(("support vectors", "\(supportVectors)")) }
         rows.append(("parameters", "\(parameters)"))

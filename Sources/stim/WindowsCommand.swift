@@ -69,6 +69,8 @@ struct WindowsCommand: ParsableCommand {
                 if writer == nil { writer = try datasetWriter(out, first: first) }
                 try writer?.append(samples: windows.flatMap(\.samples),
                                    labels: windows.flatMap { $0.apnea == true ? [Float(0), 1] : [1, 0] })
+                // One record per chunk (up to 4096 windows): `stim train --search` keeps chunks whole in its folds.
+                try writer?.endChunk()
             }
         }
         let report = WindowsReport(records: summaries, channels: names, rate: rate, normalization: normalizationText,

@@ -82,6 +82,8 @@ import Testing
                                           "--probability", "--out", "\(dir)/rbf.stimm"])
         let cells = try #require(report["search"] as? [[String: Any]])
         #expect(cells.count == 20, "4 values of C × 5 of gamma")
+        // Two records, two chunks: fewer than 3 folds, so the folds are contiguous runs.
+        #expect(report["search_folds"] as? String == "runs")
         let accuracies = cells.compactMap { $0["accuracy"] as? Double }
         let best = try #require(cells.first { $0["accuracy"] as? Double == accuracies.max() })
         #expect(report["c"] as? Double == best["c"] as? Double && report["gamma"] as? Double == best["gamma"] as? Double)
@@ -95,6 +97,11 @@ import Testing
         let linear = try StimBinary.json(["train", "\(dir)/w.stim", "--model", "svm-linear", "--c", "0.5",
                                           "--out", "\(dir)/linear.stimm"])
         #expect(linear["c"] as? Double == 0.5 && linear["gamma"] == nil && linear["parameters"] as? Int == 121)
+        // `stim windows` writes one chunk per record, so 2 folds keep the records whole.
+        #expect(try StimBinary.json(["inspect", "\(dir)/w.stim"])["chunks"] as? Int == 2)
+        let byRecord = try StimBinary.json(["train", "\(dir)/w.stim", "--model", "svm-linear", "--search", "--folds", "2",
+                                            "--out", "\(dir)/linear2.stimm"])
+        #expect(byRecord["search_folds"] as? String == "chunks" && (byRecord["search"] as? [Any])?.count == 4)
         guard case .svm(let weights) = try ModelFile.read(path: "\(dir)/linear.stimm").body else {
             Issue.record("not an SVM"); return
         }

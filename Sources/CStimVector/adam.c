@@ -38,11 +38,6 @@ static inline __attribute__((always_inline)) void adam(float *w, const float *g,
     }
 }
 
-static void adam_baseline(float *w, const float *g, float *m, float *v, size_t n, float beta1, float beta2,
-                          float stepSize, float correction2, float epsilon, float decay) {
-    adam(w, g, m, v, n, beta1, beta2, stepSize, correction2, epsilon, decay);
-}
-
 #if defined(__x86_64__)
 // The portable x86-64 build has 128-bit vectors only; square root and division dominate the update and
 // run at about the same rate per instruction on 256-bit vectors, so an AVX processor does it in half the time.
@@ -77,5 +72,5 @@ void stim_adam_update(float *w, const float *g, float *m, float *v, size_t n, fl
         return;
     }
 #endif
-    adam_baseline(w, g, m, v, n, beta1, beta2, stepSize, correction2, epsilon, decay);
+    adam(w, g, m, v, n, beta1, beta2, stepSize, correction2, epsilon, decay);
 }

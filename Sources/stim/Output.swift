@@ -27,3 +27,21 @@ enum Output {
         return String(format: "%.1f MB", Double(n) / 1e6)
     }
 }
+
+/// One stderr line rewritten in place to show progress, on a terminal only: silent in pipes, logs and tests,
+/// where a summary follows anyway.
+final class ProgressLine {
+    let enabled: Bool
+
+    init(enabled: Bool) {
+        self.enabled = enabled && isatty(STDERR_FILENO) == 1
+    }
+
+    func show(_ text: String) {
+        if enabled { FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8)) }
+    }
+
+    func finish() {
+        if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

@@ -79,18 +79,15 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let (all, chunks, header) = try Self.load(dataset)
-        var kept = Array(0..<all.count)
-        var held: TrainingData?
+        var training = all, trainingChunks = chunks, held: TrainingData?
         if validation > 0 && all.count >= 10 {
-            let (training, validation) = all.splitIndices(validationFraction: validation, seed: seed)
-            kept = training
-            held = all.subset(validation)
+            let (kept, validated) = all.splitIndices(validationFraction: validation, seed: seed)
+            (training, trainingChunks, held) = (all.subset(kept), kept.map { chunks[$0] }, all.subset(validated))
         }
-        let training = all.subset(kept)
         if let architecture = model.architecture {
             try trainNetwork(architecture, training, validation: held, header: header)
         } else {
-            try trainSvm(training, chunks: kept.map { chunks[$0] }, validation: held, header: header)
+            try trainSvm(training, chunks: trainingChunks, validation: held, header: header)
         }
     }
 
@@ -117,10 +114,10 @@ struct TrainCommand: ParsableCommand {
         options.patience = held != nil && patience > 0 ? patience : nil
         options.seed = seed
         options.threads = threads
-        let progress = TrainingProgressLine(enabled: !json)
+        let progress = ProgressLine(enabled: !json)
         Output.status("training a \(architecture.rawValue) of \(network.parameterCount) parameters on \(training.count) examples"
                       + (held.map { ", validating on \($0.count)" } ?? ""))
-        let result = try Trainer(options: options).train(network, on: training, validation: held, progress: progress.show)
+        let result = try Trainer(options: options).train(network, on: training, validation: held, progress: { progress.show(epochProgress($0)) })
         progress.finish()
 
         let body = int8 ? try Quantizer.quantize(network, calibration: training.inputs) : try network.neuralNet()
@@ -177,32 +174,13 @@ struct TrainReport: Encodable {
     }
 }
 
-/// One line on stderr rewritten each epoch (epoch, loss, validation, time left) when stderr is a terminal;
-/// silent in pipes, logs and tests, where a summary follows anyway.
-final class TrainingProgressLine {
-    let enabled: Bool
-
-    init(enabled: Bool) {
-        self.enabled = enabled && isatty(STDERR_FILENO) == 1
+/// The progress line of one epoch: epoch, loss, validation, time left.
+func epochProgress(_ report: EpochReport) -> String {
+    var line = "epoch \(report.epoch + 1)/\(report.epochs)  loss \(String(format: "%.4f", report.trainingLoss))"
+    if let loss = report.validationLoss, let accuracy = report.validationAccuracy {
+        line += String(format: "  validation loss %.4f accuracy %.3f", loss, accuracy) + (report.isBest ? " *" : "")
     }
-
-    func show(_ report: EpochReport) {
-        guard enabled else { return }
-        var line = "epoch \(report.epoch + 1)/\(report.epochs)  loss \(String(format: "%.4f", report.trainingLoss))"
-        if let loss = report.validationLoss, let accuracy = report.validationAccuracy {
-            line += String(format: "  validation loss %.4f accuracy %.3f", loss, accuracy) + (report.isBest ? " *" : "")
-        }
-        line += "  left \(Self.clock(report.remaining))"
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
-    }
-
-    func finish() {
-        if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
-    }
-
-    static func clock(_ d: Duration) -> String {
-        let seconds = Int(d.components.seconds)
-        return seconds >= 3600 ? String(format: "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
-            : String(format: "%d:%02d", seconds / 60, seconds % 60)
-    }
+    let seconds = Int(report.remaining.components.seconds)
+    return line + "  left " + (seconds >= 3600 ? String(format: "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+        : String(format: "%d:%02d", seconds / 60, seconds % 60))
 }

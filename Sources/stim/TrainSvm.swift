@@ -69,12 +69,13 @@ extension TrainCommand {
     func trainSvm(_ training: TrainingData, chunks: [Int], validation held: TrainingData?, header: DatasetHeader) throws {
         let examples = try SvmExamples(training, confidenceWeighted: svm.confidenceWeights)
         let rbf = model == .svmRbf
-        let baseGamma: Float
+        var baseGamma: Float = 0
         switch svm.gamma {
-        case .scale: baseGamma = SvmKernel.scaleGamma(features: examples.values, featureCount: examples.features)
-        case .value(let g): baseGamma = g
+        case .scale where rbf: baseGamma = SvmKernel.scaleGamma(features: examples.values, featureCount: examples.features)
+        case .value(let g) where rbf: baseGamma = g
+        default: break
         }
-        var options = SvmOptions(kernel: SvmKernel(kind: rbf ? .rbf : .linear, gamma: rbf ? baseGamma : 0), c: svm.c,
+        var options = SvmOptions(kernel: SvmKernel(kind: rbf ? .rbf : .linear, gamma: baseGamma), c: svm.c,
                                  cacheBytes: svm.cacheMb << 20, probability: svm.probability, seed: seed,
                                  supportVectorBudget: svm.budget)
         // Linear machines by dual coordinate descent (LIBLINEAR's -s 1): weights, no support vectors; at most
@@ -93,8 +94,8 @@ extension TrainCommand {
             let groups = byChunk ? chunks.map { "chunk \($0)" }
                 : (0..<examples.count).map { "run \($0 * svm.folds / examples.count)" }
             foldsKeep = byChunk ? "chunks" : "runs"
-            let line = SearchProgressLine(enabled: !json)
-            let result = try grid.run(examples, groups: groups, progress: line.show)
+            let line = ProgressLine(enabled: !json)
+            let result = try grid.run(examples, groups: groups) { line.show("search: \($0)/\($1) cells") }
             line.finish()
             options.c = result.best.c
             options.kernel.gamma = result.best.gamma
@@ -169,23 +170,5 @@ struct SvmTrainReport: Encodable {
         }
         rows.append(("time", String(format: "%.2f s", seconds)))
         Output.table(rows)
-    }
-}
-
-/// One stderr line rewritten after each grid cell, on a terminal only.
-final class SearchProgressLine {
-    let enabled: Bool
-
-    init(enabled: Bool) {
-        self.enabled = enabled && isatty(STDERR_FILENO) == 1
-    }
-
-    func show(_ done: Int, _ total: Int) {
-        guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[Ksearch: \(done)/\(total) cells".utf8))
-    }
-
-    func finish() {
-        if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }

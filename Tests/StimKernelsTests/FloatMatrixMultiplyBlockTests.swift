@@ -20,7 +20,8 @@ import StimKernels
         return shapes
     }()
 
-    /// Sum of |a||b| over the depth, for the error bound k·ε·Σ|a||b| (plus beta's rounding).
+    /// The product in Double and its error bound k·ε·Σ|a||b| (plus beta's rounding), element by element; both
+    /// matrix-multiply suites check against it.
     static func bound(_ a: [Float], _ b: [Float], _ c0: [Float], _ s: Shape, transposeA: Bool, transposeB: Bool,
                       alpha: Float, beta: Float) -> (exact: [Double], bound: [Double]) {
         var exact = [Double](repeating: 0, count: s.m * s.n), bound = exact
@@ -42,7 +43,8 @@ import StimKernels
     }
 
     /// Optimized against the reference (bit for bit within one depth block, where both add the same products
-    /// in the same order, except the few-row dot products) and against a Double evaluation, in every layout, with and without beta.
+    /// in the same order, except the few-row dot products) and against a Double evaluation, in every layout,
+    /// with and without beta.
     @Test(arguments: shapes)
     func tileAgreesWithReference(shape: (Int, Int, Int)) {
         let s: Shape = (shape.0, shape.1, shape.2)

@@ -69,8 +69,8 @@ import StimKernels
     // Both kernels against a Double evaluation, within the classic bound k·ε·Σ|a||b| (plus beta's rounding);
     // shapes cover 1×1, odd sizes, edges of the 6 × 8 tiles and more than one depth, row and column block, and
     // the few-row paths (dot products over depths that are and are not multiples of 8).
-    @Test(arguments: [(1, 1, 1), (1, 17, 1), (1, 480, 128), (3, 23, 301), (5, 6, 7), (7, 13, 5), (6, 8, 256), (13, 9, 257), (100, 9, 300), (5, 1030, 3),
-                      (97, 33, 520)] as [(Int, Int, Int)])
+    @Test(arguments: [(1, 1, 1), (1, 17, 1), (1, 480, 128), (3, 23, 301), (5, 6, 7), (7, 13, 5), (6, 8, 256),
+                      (13, 9, 257), (100, 9, 300), (5, 1030, 3), (97, 33, 520)] as [(Int, Int, Int)])
     func agreesWithDoublePrecisionProduct(shape: (Int, Int, Int)) {
         let s: Shape = (shape.0, shape.1, shape.2)
         let a = FloatTests.random(s.m * s.k, seed: 1), b = FloatTests.random(s.k * s.n, seed: 2)
@@ -78,22 +78,8 @@ import StimKernels
         let alpha: Float = 0.75, beta: Float = -1.25
         for transposeA in [false, true] {
             for transposeB in [false, true] {
-                var exact = [Double](repeating: 0, count: s.m * s.n), bound = exact
-                for i in 0..<s.m {
-                    for j in 0..<s.n {
-                        var sum = 0.0, magnitude = 0.0
-                        for p in 0..<s.k {
-                            let x = Double(transposeA ? a[p * s.m + i] : a[i * s.k + p])
-                            let y = Double(transposeB ? b[j * s.k + p] : b[p * s.n + j])
-                            sum += x * y
-                            magnitude += abs(x * y)
-                        }
-                        let cij = Double(c0[i * s.n + j])
-                        exact[i * s.n + j] = Double(alpha) * sum + Double(beta) * cij
-                        bound[i * s.n + j] = 1.2e-7 * (Double(s.k + 3) * Double(alpha) * magnitude
-                            + 2 * abs(Double(beta) * cij))
-                    }
-                }
+                let (exact, bound) = FloatMatrixMultiplyBlockTests.bound(a, b, c0, s, transposeA: transposeA,
+                                                                         transposeB: transposeB, alpha: alpha, beta: beta)
                 for optimized in [false, true] {
                     let c = Self.multiply(a, b, c0, s, transposeA: transposeA, transposeB: transposeB,
                                           alpha: alpha, beta: beta, optimized: optimized)

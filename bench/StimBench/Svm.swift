@@ -59,7 +59,7 @@ struct SvmSet: Sendable {
 }
 
 /// A trained model: the predicted class of each row of a set.
-typealias SvmPredictor = @Sendable (SvmSet) -> [Int32]
+typealias SvmPredictor = @Sendable (SvmSet) throws -> [Int32]
 
 /// The model kinds under benchmark, by the name `--model` takes.
 let svmModels: [String: @Sendable (SvmSet) throws -> SvmPredictor] = [
@@ -106,7 +106,7 @@ func kernelSvm(_ set: SvmSet) throws -> SvmPredictor {
                                    labels: set.labels.map { index[$0]! })
     let gamma = SvmKernel.scaleGamma(features: set.features, featureCount: set.dimension)
     let model = try SvmTrainer(options: SvmOptions(kernel: SvmKernel(kind: .rbf, gamma: gamma), c: 1)).train(examples)
-    return { test in ((try? model.predict(test.features)) ?? []).map { classes[$0] } }
+    return { test in try model.predict(test.features).map { classes[$0] } }
 }
 
 func maxResidentMegabytes() -> Double {
@@ -135,14 +135,14 @@ func runSvm(_ options: SvmBenchOptions) throws {
             let held = groups.indices.filter { groups[$0] == g }
             let fold = try fit(train.subset(groups.indices.filter { groups[$0] != g }))
             let heldOut = train.subset(held)
-            correct += zip(fold(heldOut), heldOut.labels).filter { $0 == $1 }.count
+            correct += zip(try fold(heldOut), heldOut.labels).filter { $0 == $1 }.count
         }
         accuracy = Double(correct) / Double(train.count)
     } else {
         test = try SvmSet(folder: options.data, name: "mnist-test")
-        accuracy = Double(zip(predictor(test), test.labels).filter { $0 == $1 }.count) / Double(test.count)
+        accuracy = Double(zip(try predictor(test), test.labels).filter { $0 == $1 }.count) / Double(test.count)
     }
-    let predictSeconds = seconds { _ = predictor(test) }
+    let predictSeconds = try seconds { _ = try predictor(test) }
     let sorted = times.sorted()
     let line = String(format: "{\"peer\": \"%@\", \"dataset\": \"%@\", \"train_s\": %.6f, \"train_runs\": [%@], "
                       + "\"predict_per_s\": %.1f, \"accuracy\": %.6f, \"peak_mb\": %.2f, \"max_rss_mb\": %.2f, \"count\": %d, "

@@ -151,7 +151,7 @@ public enum MatrixMultiply {
             }
         }
 
-        /// Fewer rows than a tile (a batch of one through a dense layer, say): packing would cost as much as
+        /// Fewer rows than a tile (a dense layer's input gradient at batch 1, say): packing would cost as much as
         /// the product and most of each 6-row tile would be wasted, so each row of C is computed straight from
         /// A and B, eight columns at a time, adding the products in the order p = 0, 1, … as the reference does
         /// (results are the reference's bit for bit).

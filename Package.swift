@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "StimSignals", targets: ["StimSignals"]),
         .library(name: "StimLearn", targets: ["StimLearn"]),
         .library(name: "StimFirmware", targets: ["StimFirmware"]),
+        .library(name: "StimExporter", targets: ["StimExporter"]),
+        .library(name: "StimRuntime", targets: ["StimRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -39,10 +41,16 @@ let package = Package(
         .target(name: "StimSignals", dependencies: ["StimKernels"]),
         // Layers with gradients, losses, optimizers, training; quantization and model files.
         .target(name: "StimLearn", dependencies: ["StimKernels", "StimFirmware", "StimFormats", "CStimVector"]),
+        // The data owner's side: teacher, identity network, activation-maximization stimuli, anonymization,
+        // and the utility and privacy report.
+        .target(name: "StimExporter", dependencies: ["StimFormats", "StimSignals", "StimLearn"]),
+        // The end user's side, lean enough for a Pi Zero: scoring minutes, the night daemon and its store,
+        // device profiles. Never imports StimExporter.
+        .target(name: "StimRuntime", dependencies: ["StimFormats", "StimSignals", "StimLearn"]),
         .executableTarget(
             name: "stim",
             dependencies: [
-                "StimFormats", "StimSignals", "StimLearn",
+                "StimFormats", "StimSignals", "StimLearn", "StimExporter", "StimRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,6 +65,8 @@ let package = Package(
         .testTarget(name: "StimFirmwareTests", dependencies: ["StimFirmware", "StimLearn", "StimTestSupport"]),
         .testTarget(name: "StimSignalsTests", dependencies: ["StimSignals", "StimTestSupport"]),
         .testTarget(name: "StimLearnTests", dependencies: ["StimLearn", "StimFirmware", "StimSignals", "StimTestSupport"]),
+        .testTarget(name: "StimExporterTests", dependencies: ["StimExporter", "StimLearn", "StimSignals", "StimFormats", "StimTestSupport"]),
+        .testTarget(name: "StimRuntimeTests", dependencies: ["StimRuntime", "StimLearn", "StimSignals", "StimFormats", "StimTestSupport"]),
         .testTarget(name: "StimCLITests", dependencies: ["stim", "StimFirmware", "StimFormats", "StimLearn", "StimSignals", "StimTestSupport"]),
     ]
 )

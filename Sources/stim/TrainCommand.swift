@@ -84,10 +84,52 @@ struct TrainCommand: ParsableCommand {
             let (kept, validated) = all.splitIndices(validationFraction: validation, seed: seed)
             (training, trainingChunks, held) = (all.subset(kept), kept.map { chunks[$0] }, all.subset(validated))
         }
-        if let architecture = model.architecture {
-            try trainNetwork(architecture, training, validation: held, header: header)
+        var options = StudentTrainingOptions()
+        options.epochs = epochs
+        options.batchSize = batchSize
+        options.learningRate = learningRate
+        options.patience = patience > 0 ? patience : nil
+        options.int8 = int8
+        options.threads = threads
+        options.seed = seed
+        var foldsKeep: String?
+        if model.isSvm {
+            svm.apply(to: &options)
+            if svm.search {
+                // Chunks as the groups (one record each, as `stim windows` writes them); with fewer chunks than
+                // folds, contiguous runs of the dataset, so that neighbouring windows rarely straddle a split.
+                let byChunk = Set(trainingChunks).count >= svm.folds
+                let groups = byChunk ? trainingChunks.map { "chunk \($0)" }
+                    : (0..<training.count).map { "run \($0 * svm.folds / training.count)" }
+                foldsKeep = byChunk ? "chunks" : "runs"
+                options.search = SvmSearch(folds: svm.folds, groups: groups)
+            }
+        }
+        Output.status("training \(model.rawValue) on \(training.count) examples" + (held.map { ", validating on \($0.count)" } ?? ""))
+        let clock = ContinuousClock(), start = clock.now
+        let line = ProgressLine(enabled: !json)
+        let student = try StudentTrainer(options: options).train(model, on: training, validation: held) { step in
+            switch step {
+            case .epoch(let report): line.show(epochProgress(report))
+            case .search(let done, let total): line.show("search: \(done)/\(total) cells")
+            }
+        }
+        line.finish()
+        let seconds = (clock.now - start) / .seconds(1)
+        let written = StudentModel(task: header.task, classNames: header.classNames, input: header.input,
+                                   producer: "stim \(Stim.configuration.version)", body: student.body)
+        try ModelFile.write(written, to: out)
+        if model.isSvm {
+            let report = SvmTrainReport(student, model: out, examples: training.count, validationExamples: held?.count ?? 0,
+                                        parameters: written.parameterCount, seconds: seconds, searchFolds: foldsKeep)
+            if json { try Output.json(report) } else { report.print() }
         } else {
-            try trainSvm(training, chunks: trainingChunks, validation: held, header: header)
+            let report = TrainReport(
+                model: out, examples: training.count, validationExamples: held?.count ?? 0, epochs: student.epochs,
+                bestEpoch: student.bestEpoch + 1, stoppedEarly: student.stoppedEarly, trainingLoss: student.trainingLoss ?? .nan,
+                validationLoss: student.validationLoss, validationAccuracy: student.validationAccuracy,
+                parameters: written.parameterCount, int8: int8)
+            if json { try Output.json(report) } else { report.print() }
         }
     }
 
@@ -100,49 +142,9 @@ struct TrainCommand: ParsableCommand {
         let all = try TrainingData(exampleShape: shape, classes: header.classNames.count, inputs: inputs, targets: targets)
         return (all, chunks, header)
     }
-
-    func trainNetwork(_ architecture: StudentArchitecture, _ training: TrainingData, validation held: TrainingData?,
-                      header: DatasetHeader) throws {
-        let network = try Sequential(inputShape: training.exampleShape, layers: architecture.layers(classes: training.classes),
-                                     seed: seed)
-
-        var options = TrainingOptions()
-        options.epochs = epochs
-        options.batchSize = batchSize
-        options.optimizer = .adam(learningRate: learningRate)
-        options.schedule = .cosine(floor: 0.05)
-        options.patience = held != nil && patience > 0 ? patience : nil
-        options.seed = seed
-        options.threads = threads
-        let progress = ProgressLine(enabled: !json)
-        Output.status("training a \(architecture.rawValue) of \(network.parameterCount) parameters on \(training.count) examples"
-                      + (held.map { ", validating on \($0.count)" } ?? ""))
-        let result = try Trainer(options: options).train(network, on: training, validation: held, progress: { progress.show(epochProgress($0)) })
-        progress.finish()
-
-        let body = int8 ? try Quantizer.quantize(network, calibration: training.inputs) : try network.neuralNet()
-        let model = StudentModel(task: header.task, classNames: header.classNames, input: header.input,
-                                 producer: "stim \(Stim.configuration.version)", body: .net(body))
-        try ModelFile.write(model, to: out)
-        let best = result.history[result.bestEpoch]
-        let report = TrainReport(
-            model: out, examples: training.count, validationExamples: held?.count ?? 0, epochs: result.history.count,
-            bestEpoch: result.bestEpoch + 1, stoppedEarly: result.stoppedEarly, trainingLoss: best.trainingLoss,
-            validationLoss: best.validationLoss, validationAccuracy: best.validationAccuracy,
-            parameters: model.parameterCount, int8: int8)
-        if json { try Output.json(report) } else { report.print() }
-    }
 }
 
-/// What `--model` names: a network architecture or an SVM.
-enum StudentKind: String, CaseIterable, ExpressibleByArgument {
-    case cnn, mlp
-    case svmLinear = "svm-linear"
-    case svmRbf = "svm-rbf"
-
-    var architecture: StudentArchitecture? { StudentArchitecture(rawValue: rawValue) }
-    var isSvm: Bool { architecture == nil }
-}
+extension StudentKind: ExpressibleByArgument {}
 
 struct TrainReport: Encodable {
     var model: String

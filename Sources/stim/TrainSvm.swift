@@ -29,9 +29,16 @@ struct SvmTrainOptions: ParsableArguments {
     @Option(help: "Memory for cached kernel rows, in MB (a Pi Zero 2 has 512 MB in all).")
     var cacheMb = 64
 
-    /// The grid --search tries: C over four decades; gamma from a quarter to four times the base gamma.
-    static let searchC: [Double] = [0.1, 1, 10, 100]
-    static let searchGammaFactors: [Float] = [0.25, 0.5, 1, 2, 4]
+    /// Carries these settings into the library's options (the search, whose groups come from the dataset's
+    /// chunks, is set by the command).
+    func apply(to options: inout StudentTrainingOptions) {
+        options.c = c
+        if case .value(let g) = gamma { options.gamma = g }
+        options.supportVectorBudget = budget
+        options.probability = probability
+        options.confidenceWeights = confidenceWeights
+        options.cacheBytes = cacheMb << 20
+    }
 
     func validate(kind: StudentKind) throws {
         guard c > 0, c.isFinite else { throw ValidationError("--c must be a positive number") }
@@ -65,66 +72,6 @@ enum GammaChoice: ExpressibleByArgument, Equatable {
     static var defaultCompletionKind: CompletionKind { .list(["scale"]) }
 }
 
-extension TrainCommand {
-    func trainSvm(_ training: TrainingData, chunks: [Int], validation held: TrainingData?, header: DatasetHeader) throws {
-        let examples = try SvmExamples(training, confidenceWeighted: svm.confidenceWeights)
-        let rbf = model == .svmRbf
-        var baseGamma: Float = 0
-        switch svm.gamma {
-        case .scale where rbf: baseGamma = SvmKernel.scaleGamma(features: examples.values, featureCount: examples.features)
-        case .value(let g) where rbf: baseGamma = g
-        default: break
-        }
-        var options = SvmOptions(kernel: SvmKernel(kind: rbf ? .rbf : .linear, gamma: baseGamma), c: svm.c,
-                                 cacheBytes: svm.cacheMb << 20, probability: svm.probability, seed: seed,
-                                 supportVectorBudget: svm.budget)
-        // Linear machines by dual coordinate descent (LIBLINEAR's -s 1): weights, no support vectors; at most
-        // 300 passes, LIBLINEAR 2.50's limit (raw windows are far from separable, and more passes barely help).
-        if !rbf { options.linearSolver = LinearSvmSolver(maxIterations: 300, seed: seed) }
-        let clock = ContinuousClock(), start = clock.now
-        var search: SvmGridSearch.Result?
-        var foldsKeep: String?
-        if svm.search {
-            let gammas = rbf ? SvmTrainOptions.searchGammaFactors.map { $0 * baseGamma } : [options.kernel.gamma]
-            let grid = SvmGridSearch(cValues: SvmTrainOptions.searchC, gammaValues: gammas, folds: svm.folds,
-                                     options: options)
-            // Chunks as the groups (one record each, as `stim windows` writes them); with fewer chunks than
-            // folds, contiguous runs of the dataset, so that neighbouring windows rarely straddle a split.
-            let byChunk = Set(chunks).count >= svm.folds
-            let groups = byChunk ? chunks.map { "chunk \($0)" }
-                : (0..<examples.count).map { "run \($0 * svm.folds / examples.count)" }
-            foldsKeep = byChunk ? "chunks" : "runs"
-            let line = ProgressLine(enabled: !json)
-            let result = try grid.run(examples, groups: groups) { line.show("search: \($0)/\($1) cells") }
-            line.finish()
-            options.c = result.best.c
-            options.kernel.gamma = result.best.gamma
-            search = result
-        }
-        Output.status("training an \(model.rawValue) (C \(options.c)" + (rbf ? ", gamma \(options.kernel.gamma)" : "")
-                      + ") on \(examples.count) examples" + (held.map { ", validating on \($0.count)" } ?? ""))
-        let classifier = try SvmTrainer(options: options).train(examples)
-        let seconds = (clock.now - start) / .seconds(1)
-        var validationAccuracy: Double?
-        if let held {
-            let truth = argmaxRows(held.targets, classes: held.classes)
-            let matrix = ConfusionMatrix(truth: truth, predicted: try classifier.predict(held.inputs), classes: held.classes)
-            validationAccuracy = matrix.accuracy
-        }
-        let student = StudentModel(task: header.task, classNames: header.classNames, input: header.input,
-                                   producer: "stim \(Stim.configuration.version)", body: .svm(classifier.svm))
-        try ModelFile.write(student, to: out)
-        let report = SvmTrainReport(
-            model: out, kind: model.rawValue, examples: examples.count, validationExamples: held?.count ?? 0,
-            c: options.c, gamma: rbf ? options.kernel.gamma : nil, supportVectors: classifier.supportVectorCount,
-            parameters: student.parameterCount, probabilities: classifier.hasProbabilities,
-            validationAccuracy: validationAccuracy, seconds: seconds, searchFolds: foldsKeep,
-            search: search?.cells.map { SvmTrainReport.Cell(c: $0.c, gamma: rbf ? $0.gamma : nil, accuracy: $0.accuracy,
-                                                            kappa: $0.kappa) })
-        if json { try Output.json(report) } else { report.print() }
-    }
-}
-
 struct SvmTrainReport: Encodable {
     struct Cell: Encodable {
         var c: Double
@@ -153,6 +100,24 @@ struct SvmTrainReport: Encodable {
         case searchFolds = "search_folds"
         case validationExamples = "validation_examples", supportVectors = "support_vectors"
         case validationAccuracy = "validation_accuracy"
+    }
+
+    init(_ student: TrainedStudent, model: String, examples: Int, validationExamples: Int, parameters: Int, seconds: Double,
+         searchFolds: String?) {
+        self.model = model
+        kind = student.kind.rawValue
+        self.examples = examples
+        self.validationExamples = validationExamples
+        c = student.c ?? 0
+        gamma = student.gamma
+        supportVectors = student.supportVectors
+        self.parameters = parameters
+        probabilities = student.hasProbabilities
+        validationAccuracy = student.validationAccuracy
+        self.seconds = seconds
+        self.searchFolds = searchFolds
+        search = student.search?.cells.map { Cell(c: $0.c, gamma: student.gamma != nil ? $0.gamma : nil,
+                                                  accuracy: $0.accuracy, kappa: $0.kappa) }
     }
 
     func print() {

@@ -173,6 +173,30 @@ import StimTestSupport
         #expect(try store.minutes(night: "n").count == total)
     }
 
+    /// Another process holding the write lock past the busy timeout (5 s): a clear "locked" error, not a hang.
+    @Test(.enabled(if: PythonEnvironment.unavailableReason == nil, "\(PythonEnvironment.unavailableReason ?? "")"))
+    func aHeldWriteLockIsAClearError() throws {
+        let folder = try Folder()
+        let path = folder.path("nights.db")
+        let store = try NightStore(path: path)
+        try store.append(Self.minute(0), night: "n")
+        let holder = Process()
+        holder.executableURL = PythonEnvironment.python
+        holder.arguments = ["-c", """
+            import sqlite3, sys, time
+            db = sqlite3.connect(sys.argv[1], isolation_level=None)
+            db.execute("BEGIN IMMEDIATE"); print("held", flush=True); time.sleep(8); db.execute("ROLLBACK")
+            """, path]
+        let out = Pipe()
+        holder.standardOutput = out
+        try holder.run()
+        defer { holder.waitUntilExit() }
+        _ = out.fileHandleForReading.availableData  // "held": the lock is taken
+        let error = try #require(throws: NightStoreError.self) { try store.append(Self.minute(1), night: "n") }
+        #expect(error.kind == .locked && error.description.contains("another process holds the database"))
+        #expect(try store.minutes(night: "n") == [Self.minute(0)])
+    }
+
     /// On a full disk (a 256 KiB tmpfs), append fails with SQLITE_FULL named; every minute committed before stays,
     /// and after space is freed the night goes on.
     @Test(.enabled(if: TinyDisk.unavailableReason == nil, "\(TinyDisk.unavailableReason ?? "")"))

@@ -59,7 +59,8 @@ public struct TrainingPlan: Sendable, Encodable {
         batchSize = request.batchSize
         int8 = !kind.isSvm && (request.int8 || profile.arithmetic == .int8)
         cacheBytes = request.cacheBytes
-        let available = budgetBytes - baselineBytes
+        // Plans for 90% of the budget: the estimate counts what training holds, not the allocator's slack.
+        let available = budgetBytes * 9 / 10 - baselineBytes
         if let architecture = kind.architecture {
             memory = try TrainingMemory.network(architecture, shape: shape, batchSize: batchSize)
             while memory.total > available && batchSize > Self.smallestBatch {

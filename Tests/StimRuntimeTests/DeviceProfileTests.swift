@@ -97,6 +97,11 @@ import StimTestSupport
         shape.examples = fitting + 1
         #expect((try? TrainingPlan(profile: profile, kind: .cnn, shape: shape, request: .init(), availableCores: 4,
                                    baselineBytes: 12 << 20)) == nil)
+        var zeroBatch = TrainingPlan.Request()
+        zeroBatch.batchSize = 0
+        #expect(throws: TrainingPlanError.self) {
+            try TrainingPlan(profile: profile, kind: .mlp, shape: Self.belt, request: zeroBatch, availableCores: 4, baselineBytes: 0)
+        }
         // A larger device takes it.
         let pi4 = try DeviceProfile.find("pi-4", in: [Self.folder])
         let plan = try TrainingPlan(profile: pi4, kind: .cnn, shape: huge, request: .init(), availableCores: 4, baselineBytes: 12 << 20)

@@ -50,6 +50,11 @@ public struct TrainingPlan: Sendable, Encodable {
     init(profile: DeviceProfile, kind: StudentKind, shape: TrainingMemory.Shape, request: Request,
          availableCores: Int, baselineBytes: Int, explain: Bool) throws {
         guard shape.examples > 0 else { throw TrainingPlanError.refused("the dataset holds no examples") }
+        guard request.epochs >= 1, request.batchSize >= 1, request.threads >= 1, request.cacheBytes >= 0,
+              (request.supportVectorBudget ?? 1) >= 1, (0..<1).contains(shape.validationFraction) else {
+            throw TrainingPlanError.refused("epochs, batch size, threads and a support-vector budget must be at least 1, "
+                                            + "the cache 0 bytes or more, the validation share in [0, 1)")
+        }
         self.profile = profile.name
         self.kind = kind.rawValue
         self.baselineBytes = baselineBytes

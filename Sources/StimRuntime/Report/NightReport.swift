@@ -46,7 +46,7 @@ public struct NightReport {
 
     public func html() -> String {
         let timeline = NightTimeline(minutes)
-        let title = "stim night report: \(escape(night))"
+        let title = "stim night report: \(htmlEscaped(night))"
         let span = minutes.first.map { "\(timeline.clock($0.start)) to \(timeline.clock(minutes[minutes.count - 1].start + 60))" } ?? "no minutes"
         var page = """
             <!DOCTYPE html>
@@ -65,7 +65,7 @@ public struct NightReport {
 
             """
         for figure in figures {
-            page += "<tr><th>\(escape(figure.name))</th><td class=\"value\">\(escape(figure.value))</td><td>\(escape(figure.definition))</td></tr>\n"
+            page += "<tr><th>\(htmlEscaped(figure.name))</th><td class=\"value\">\(htmlEscaped(figure.value))</td><td>\(htmlEscaped(figure.definition))</td></tr>\n"
         }
         page += "</tbody></table>\n<h2>Apnea probability per minute</h2>\n<p class=\"legend\">"
         for category in ["apnea", "normal"] + SignalQuality.allCases.filter { $0 != .good }.map(\.rawValue) {
@@ -98,7 +98,7 @@ public struct NightReport {
 
             """
         for (name, summary) in nights {
-            page += "<tr><th>\(escape(name))</th><td>\(summary.minutes)</td><td>\(summary.scoredMinutes)</td>"
+            page += "<tr><th>\(htmlEscaped(name))</th><td>\(summary.minutes)</td><td>\(summary.scoredMinutes)</td>"
                 + "<td>\(summary.apneaMinutes)</td><td>\(String(format: "%.2f", summary.apneaIndex))</td></tr>\n"
         }
         return page + "</tbody></table>\n</body>\n</html>\n"
@@ -120,7 +120,7 @@ public struct NightReport {
 }
 
 /// Text made safe inside HTML elements and attributes.
-func escape(_ text: String) -> String {
+func htmlEscaped(_ text: String) -> String {
     text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
         .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
 }

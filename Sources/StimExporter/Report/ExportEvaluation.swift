@@ -1,0 +1,105 @@
+import Foundation
+import StimLearn
+
+/// Runs the whole utility and privacy evaluation of an export and gathers it into an `ExportReport`.
+///
+/// Inputs are plain: the training records' windows (what the teacher saw), the held-out records' windows (a
+/// fixed record split), the teacher, the named stimulus sets (the first is the one the dataset ships) and
+/// optionally the synthesizer's acceptance log. With `vaeSamples` > 0 a `VaeBaseline` trained on the training
+/// windows adds a set named "VAE baseline".
+public struct ExportEvaluation {
+    public var utility = UtilityEvaluation()
+    /// The re-identification attacker's training (a CNN over persons) and its held-out slice of each person.
+    public var attackerOptions: StudentTrainingOptions = UtilityEvaluation.defaultOptions
+    public var reidentificationHeldOutFraction = 0.2
+    public var vae = VaeBaseline.Options()
+    public var vaeSamples = 0
+    public var examplesPerClass = 3
+
+    public init() {}
+
+    public enum Progress {
+        case stage(String)
+        case utility(UtilityEvaluation.Progress)
+    }
+
+    public func run(dataset: String, training: LabelledWindows, heldOut: LabelledWindows, teacher: Student,
+                    stimulusSets: [(name: String, set: StimulusSet)], acceptance: [AcceptanceAttempt]? = nil,
+                    progress: ((Progress) -> Void)? = nil) throws -> ExportReport {
+        guard teacher.inputShape.reduce(1, *) == training.exampleSize, teacher.classes == training.classes else {
+            throw ReportError.data("the teacher takes \(teacher.inputShape) with \(teacher.classes) classes; "
+                                   + "the windows are \(training.exampleShape) with \(training.classes)")
+        }
+        var seconds: [String: Double] = [:]
+        func timed<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
+            progress?(.stage(stage))
+            let start = Date()
+            defer { seconds[stage] = Date().timeIntervalSince(start) }
+            return try body()
+        }
+        var sets = stimulusSets
+        if vaeSamples > 0 {
+            let baseline = try VaeBaseline(exampleShape: training.exampleShape, options: vae)
+            try timed("VAE baseline") { try baseline.train(on: training) }
+            sets.append((name: "VAE baseline", set: try baseline.sample(vaeSamples, teacher: teacher)))
+        }
+        guard !sets.isEmpty else { throw ReportError.data("no stimulus set to evaluate") }
+
+        let (teacherScores, teacherPerRecord) = UtilityEvaluation.score(try teacher.predict(heldOut.inputs), on: heldOut)
+        let students = try timed("students") {
+            try utility.evaluate(training: training, heldOut: heldOut, stimulusSets: sets,
+                                 progress: progress.map { report in { report(.utility($0)) } })
+        }
+        let attack = try timed("re-identification attacker") {
+            try ReidentificationAttack(training: training, heldOutFraction: reidentificationHeldOutFraction,
+                                       options: attackerOptions)
+        }
+        var reidentified: [ExportReport.NamedReidentification] = []
+        var closest: [ExportReport.NamedClosestRecord] = []
+        try timed("closest records") {
+            let distances = try ClosestRecordDistance(references: training.inputs, exampleSize: training.exampleSize)
+            let heldOutDistances = try distances.nearest(heldOut.inputs).distances
+            for (name, set) in sets {
+                let (indices, stimulusDistances) = try distances.nearest(set.inputs)
+                closest.append(.init(set: name, summary: try ClosestRecordSummary(stimulusDistances: stimulusDistances,
+                                                                                   heldOutDistances: heldOutDistances)))
+                reidentified.append(.init(set: name, result: try attack.evaluate(set, closestPersons: indices.map { training.persons[$0] })))
+            }
+        }
+        let trainingRecords = Set(training.persons).sorted().map { training.personNames[$0] }
+        let heldOutRecords = Set(heldOut.persons).sorted().map { heldOut.personNames[$0] }
+        return ExportReport(
+            dataset: dataset, classNames: training.classNames,
+            evaluation: "fixed record split: trained on \(trainingRecords.count) records, tested on "
+                + "\(heldOutRecords.count) held-out records (\(heldOutRecords.joined(separator: ", ")))",
+            trainingRecords: trainingRecords, heldOutRecords: heldOutRecords,
+            stimulusSets: sets.map { name, set in
+                .init(name: name, count: set.count,
+                      perClass: (0..<set.classes).map { c in set.targetClasses.filter { $0 == c }.count })
+            },
+            utility: .init(teacher: teacherScores, teacherPerRecord: teacherPerRecord, students: students),
+            privacy: .init(reidentification: .init(persons: attack.persons, chance: attack.chance,
+                                                   heldOutFraction: reidentificationHeldOutFraction,
+                                                   heldOutSlice: attack.heldOutSlice, stimulusSets: reidentified),
+                           closestRecord: closest),
+            acceptance: try acceptance.map { try AcceptanceSummary($0) },
+            examples: examples(training: training, sets: sets),
+            seconds: seconds)
+    }
+
+    /// The first `examplesPerClass` windows of each class: real training windows, then each set's stimuli.
+    private func examples(training: LabelledWindows, sets: [(name: String, set: StimulusSet)]) -> [ExportReport.ExampleWindows] {
+        let size = training.exampleSize
+        // Evenly spread over each class's windows, so the real ones come from several records.
+        func pick(_ source: String, _ inputs: [Float], _ classes: [Int]) -> [ExportReport.ExampleWindows] {
+            (0..<training.classes).map { c in
+                let own = classes.indices.filter { classes[$0] == c }
+                let chosen = (0..<min(examplesPerClass, own.count)).map { own[$0 * own.count / min(examplesPerClass, own.count)] }
+                return .init(source: source, classIndex: c, channels: training.exampleShape.first ?? 1,
+                             windows: chosen.map { Array(inputs[($0 * size)..<(($0 + 1) * size)]) })
+            }
+        }
+        return pick("real windows", training.inputs, training.labels)
+            + sets.flatMap { pick($0.name, $0.set.inputs, $0.set.targetClasses) }
+    }
+}

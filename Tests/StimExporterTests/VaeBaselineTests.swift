@@ -90,7 +90,7 @@ import Testing
         let samples = try vae.sample(50, teacher: teacher)
         #expect(samples.count == 50 && samples.inputs.count == 50 * 40 && samples.softLabels.count == 100)
         #expect(samples.softLabels == (try teacher.probabilities(samples.inputs)))
-        #expect(samples.inputs.allSatisfy(\.isFinite))
+        #expect(samples.inputs.allSatisfy { $0.isFinite })
         _ = try samples.trainingData()
         #expect(throws: ReportError.self) { try vae.sample(0, teacher: teacher) }
         #expect(throws: ReportError.self) { try VaeBaseline(exampleShape: [2, 20], options: { var o = options; o.latent = 0; return o }()) }

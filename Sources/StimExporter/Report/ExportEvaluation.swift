@@ -30,6 +30,7 @@ public struct ExportEvaluation {
             throw ReportError.data("the teacher takes \(teacher.inputShape) with \(teacher.classes) classes; "
                                    + "the windows are \(training.exampleShape) with \(training.classes)")
         }
+        // Stage names are snake_case: they are the JSON keys of `seconds` too.
         var seconds: [String: Double] = [:]
         func timed<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
             progress?(.stage(stage))
@@ -40,7 +41,7 @@ public struct ExportEvaluation {
         var sets = stimulusSets
         if vaeSamples > 0 {
             let baseline = try VaeBaseline(exampleShape: training.exampleShape, options: vae)
-            try timed("VAE baseline") { try baseline.train(on: training) }
+            try timed("vae_baseline") { try baseline.train(on: training) }
             sets.append((name: "VAE baseline", set: try baseline.sample(vaeSamples, teacher: teacher)))
         }
         guard !sets.isEmpty else { throw ReportError.data("no stimulus set to evaluate") }
@@ -50,13 +51,13 @@ public struct ExportEvaluation {
             try utility.evaluate(training: training, heldOut: heldOut, stimulusSets: sets,
                                  progress: progress.map { report in { report(.utility($0)) } })
         }
-        let attack = try timed("re-identification attacker") {
+        let attack = try timed("reidentification_attacker") {
             try ReidentificationAttack(training: training, heldOutFraction: reidentificationHeldOutFraction,
                                        options: attackerOptions)
         }
         var reidentified: [ExportReport.NamedReidentification] = []
         var closest: [ExportReport.NamedClosestRecord] = []
-        try timed("closest records") {
+        try timed("closest_records") {
             let distances = try ClosestRecordDistance(references: training.inputs, exampleSize: training.exampleSize)
             let heldOutDistances = try distances.nearest(heldOut.inputs).distances
             for (name, set) in sets {
@@ -73,9 +74,9 @@ public struct ExportEvaluation {
             evaluation: "fixed record split: trained on \(trainingRecords.count) records, tested on "
                 + "\(heldOutRecords.count) held-out records (\(heldOutRecords.joined(separator: ", ")))",
             trainingRecords: trainingRecords, heldOutRecords: heldOutRecords,
-            stimulusSets: sets.map { name, set in
-                .init(name: name, count: set.count,
-                      perClass: (0..<set.classes).map { c in set.targetClasses.filter { $0 == c }.count })
+            stimulusSets: sets.map { named in
+                .init(name: named.name, count: named.set.count,
+                      perClass: (0..<named.set.classes).map { c in named.set.targetClasses.filter { $0 == c }.count })
             },
             utility: .init(teacher: teacherScores, teacherPerRecord: teacherPerRecord, students: students),
             privacy: .init(reidentification: .init(persons: attack.persons, chance: attack.chance,

@@ -51,9 +51,9 @@ extension ExportReport {
 
     private func perRecordSection() -> String {
         var html = "<h2 id=\"per-record\">Accuracy per held-out record</h2>\n"
-        for (i, record) in heldOutRecords.enumerated() {
+        for record in heldOutRecords {
             var items: [(label: String, value: Double)] = []
-            if i < utility.teacherPerRecord.count { items.append(("teacher", utility.teacherPerRecord[i].accuracy)) }
+            if let own = utility.teacherPerRecord.first(where: { $0.record == record }) { items.append(("teacher", own.accuracy)) }
             for row in utility.students {
                 if let own = row.perRecord.first(where: { $0.record == record }) {
                     items.append(("\(row.kind) · \(row.trainedOn)", own.accuracy))

@@ -26,8 +26,8 @@ enum SvgChart {
             let value = item.value.isFinite ? max(0, min(1, item.value)) : 0
             let length = Double(width - labelWidth - 50) * value
             body += "<text x=\"0\" y=\"\(y + barHeight - 4)\" font-size=\"11\">\(Html.escape(item.label))</text>"
-            body += format("<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#4a7ab5\"/>", labelWidth, y, length, barHeight)
-            body += format("<text x=\"%.1f\" y=\"%d\" font-size=\"11\">%.3f</text>", Double(labelWidth) + length + 4,
+            body += format("<rect x=\"%ld\" y=\"%ld\" width=\"%.1f\" height=\"%ld\" fill=\"#4a7ab5\"/>", labelWidth, y, length, barHeight)
+            body += format("<text x=\"%.1f\" y=\"%ld\" font-size=\"11\">%.3f</text>", Double(labelWidth) + length + 4,
                            y + barHeight - 4, item.value)
         }
         return svg(width: width, height: height, body)
@@ -50,8 +50,8 @@ enum SvgChart {
                            Double(plotHeight) - acceptedHeight - rejectedHeight, column - 2, rejectedHeight)
         }
         body += "<line x1=\"0\" y1=\"\(plotHeight)\" x2=\"\(width)\" y2=\"\(plotHeight)\" stroke=\"#333\"/>"
-        body += format("<text x=\"0\" y=\"%d\" font-size=\"11\">%.3f</text>", height - 10, first.lower)
-        body += format("<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%.3f</text>", width, height - 10, last.upper)
+        body += format("<text x=\"0\" y=\"%ld\" font-size=\"11\">%.3f</text>", height - 10, first.lower)
+        body += format("<text x=\"%ld\" y=\"%ld\" font-size=\"11\" text-anchor=\"end\">%.3f</text>", width, height - 10, last.upper)
         body += "<text x=\"\(width / 2)\" y=\"\(height - 10)\" font-size=\"11\" text-anchor=\"middle\">score reached</text>"
         return svg(width: width, height: height, body)
     }

@@ -66,16 +66,17 @@ import Testing
     }
 
     @Test func learnsAndSamplesLabelledWindows() throws {
-        // Sines of random phase and amplitude: a VAE should reconstruct them far better than their variance.
+        // Sines of random phase and amplitude, "apnea" when the amplitude is below 1: a VAE should reconstruct
+        // them far better than their variance, and its samples span both classes.
         var generator = Xoshiro256StarStar(seed: 4)
-        var inputs: [Float] = []
+        var inputs: [Float] = [], labels: [Int] = []
         for _ in 0..<400 {
             let (phase, amplitude) = (Float(generator.nextDouble() * 6.28), Float(0.5 + generator.nextDouble()))
             for c in 0..<2 { for t in 0..<20 { inputs.append(amplitude * sin(Float(t) * 0.6 + phase + Float(c))) } }
+            labels.append(amplitude < 1 ? 1 : 0)
         }
         let windows = try LabelledWindows(exampleShape: [2, 20], classNames: ["normal", "apnea"], inputs: inputs,
-                                          labels: (0..<400).map { $0 % 2 }, persons: [Int](repeating: 0, count: 400),
-                                          personNames: ["p"])
+                                          labels: labels, persons: [Int](repeating: 0, count: 400), personNames: ["p"])
         var options = VaeBaseline.Options()
         options.epochs = 30
         let vae = try VaeBaseline(exampleShape: [2, 20], options: options)
@@ -84,14 +85,18 @@ import Testing
         #expect(losses.count == 30)
         #expect(try #require(losses.last) < 0.5 * (try #require(losses.first)))
         var teacherOptions = StudentTrainingOptions()
-        teacherOptions.epochs = 2
+        teacherOptions.epochs = 30
         let teacher = try Student(body: try StudentTrainer(options: teacherOptions).train(.mlp, on: try windows.classData()).body,
                                   inputShape: [2, 20], classes: 2)
         let samples = try vae.sample(50, teacher: teacher)
         #expect(samples.count == 50 && samples.inputs.count == 50 * 40 && samples.softLabels.count == 100)
         #expect(samples.softLabels == (try teacher.probabilities(samples.inputs)))
+        #expect(samples.targetClasses == (try teacher.predict(samples.inputs)))
+        #expect(samples.targetClasses.filter { $0 == 1 }.count == 25)
         #expect(samples.inputs.allSatisfy { $0.isFinite })
         _ = try samples.trainingData()
+        let plain = try vae.sample(400, teacher: teacher, balanced: false)
+        #expect(plain.count == 400 && plain.targetClasses == (try teacher.predict(plain.inputs)))
         #expect(throws: ReportError.self) { try vae.sample(0, teacher: teacher) }
         #expect(throws: ReportError.self) { try VaeBaseline(exampleShape: [2, 20], options: { var o = options; o.latent = 0; return o }()) }
     }

@@ -129,7 +129,7 @@ extension ExportReport {
             <h2 id="examples">Real windows beside stimuli</h2>
             <p class="note legend">Each trace is one 60-second window, its channels on one scale of ±4 (normalized
             units):\(legend.joined())</p>
-            <div class="grid" style="grid-template-columns:repeat(\(sources.count + 1),auto)">
+            <div class="grid" style="grid-template-columns:70px repeat(\(sources.count),250px)">
             <div class="cell"></div>
             """
         html += sources.map { "<div class=\"cell\"><b>\(Html.escape($0))</b></div>" }.joined() + "\n"
@@ -140,7 +140,7 @@ extension ExportReport {
                 let traces = windows.map { window in
                     let per = window.count / channels
                     return SvgChart.traces((0..<channels).map { Array(window[($0 * per)..<(($0 + 1) * per)]) },
-                                           colors: colors, range: 4)
+                                           colors: colors, width: 240, height: 80, range: 4)
                 }
                 html += "<div class=\"cell\">" + (traces.isEmpty ? "none" : traces.joined(separator: "<br>")) + "</div>"
             }

@@ -118,16 +118,50 @@ public final class VaeBaseline {
     }
 
     /// `count` windows decoded from z ~ N(0, I), labelled by the teacher's softmax (their target class is the
-    /// teacher's most probable class), as a stimulus set.
-    public func sample(_ count: Int, teacher: Student) throws -> StimulusSet {
-        guard count > 0 else { throw ReportError.parameter("the VAE samples at least 1 window, not \(count)") }
+    /// teacher's most probable class), as a stimulus set. `balanced` keeps drawing (up to `maximumDraws` × count
+    /// windows) until every class the teacher names has count / classes of them, as the synthesizer aims at
+    /// classes evenly; slots a rare class leaves empty by then go to the other classes' windows in drawing order.
+    public func sample(_ count: Int, teacher: Student, balanced: Bool = true, maximumDraws: Int = 20) throws -> StimulusSet {
+        guard count > 0, maximumDraws > 0 else {
+            throw ReportError.parameter("the VAE samples at least 1 window with at least 1 draw each, not \(count), \(maximumDraws)")
+        }
         guard teacher.inputShape.reduce(1, *) == decoder.outputCount else {
             throw ReportError.data("the teacher takes \(teacher.inputShape), the VAE makes \(exampleShape)")
         }
-        let z = (0..<(count * options.latent)).map { _ in Float(generator.nextNormal()) }
-        let windows = decoder.predict(z)
-        let soft = try teacher.probabilities(windows)
-        return StimulusSet(exampleShape: exampleShape, classes: teacher.classes, inputs: windows, softLabels: soft,
-                           targetClasses: argmaxRows(soft, classes: teacher.classes))
+        let (size, classes) = (decoder.outputCount, teacher.classes)
+        var set = StimulusSet(exampleShape: exampleShape, classes: classes)
+        var spare = StimulusSet(exampleShape: exampleShape, classes: classes)
+        var perClass = [Int](repeating: 0, count: classes)
+        let quota = balanced ? (count + classes - 1) / classes : count
+        var drawn = 0
+        while set.count < count && drawn < maximumDraws * count {
+            let batch = min(count, maximumDraws * count - drawn)
+            let z = (0..<(batch * options.latent)).map { _ in Float(generator.nextNormal()) }
+            let windows = decoder.predict(z)
+            let soft = try teacher.probabilities(windows)
+            for (i, c) in argmaxRows(soft, classes: classes).enumerated() {
+                let (window, probabilities) = (windows[(i * size)..<((i + 1) * size)], soft[(i * classes)..<((i + 1) * classes)])
+                if perClass[c] < quota && set.count < count {
+                    perClass[c] += 1
+                    set.append(window: window, soft: probabilities, target: c)
+                } else if spare.count < count {
+                    spare.append(window: window, soft: probabilities, target: c)
+                }
+            }
+            drawn += batch
+        }
+        for i in 0..<max(0, min(count - set.count, spare.count)) {
+            set.append(window: spare.inputs[(i * size)..<((i + 1) * size)],
+                       soft: spare.softLabels[(i * classes)..<((i + 1) * classes)], target: spare.targetClasses[i])
+        }
+        return set
+    }
+}
+
+private extension StimulusSet {
+    mutating func append(window: ArraySlice<Float>, soft: ArraySlice<Float>, target: Int) {
+        inputs += window
+        softLabels += soft
+        targetClasses.append(target)
     }
 }

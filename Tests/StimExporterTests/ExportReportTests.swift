@@ -82,6 +82,12 @@ import Testing
         #expect(summary.studentAccuracy == best.scores.accuracy && summary.membershipAUC == best.membership.auc)
         #expect(summary.reidentificationChance == 0.25 && summary.closestRecordRatio == copies.summary.ratio)
         #expect(summary.evaluation == report.evaluation && !summary.metrics.isEmpty)
+
+        // One re-identification check for the real slice, then one per set and one membership check per set.
+        let checks = report.targetChecks
+        #expect(checks.count == 1 + 2 * 2)
+        let copiesAttack = try #require(report.privacy.reidentification.stimulusSets.first { $0.set == "noisy copies" }).result
+        #expect(checks[1].met == (copiesAttack.top1 <= copiesAttack.classOnlyTop1 + 0.02))
     }
 
     @Test(.enabled(if: PythonEnvironment.unavailableReason == nil, "\(PythonEnvironment.unavailableReason ?? "")"))
@@ -120,7 +126,7 @@ import Testing
         struct Parsed: Decodable { var open: [String], errors: [String], ids: [String], svgs: Int }
         let parsed = try JSONDecoder().decode(Parsed.self, from: Data(output.utf8))
         #expect(parsed.open.isEmpty && parsed.errors.isEmpty)
-        #expect(Set(parsed.ids) == ["utility", "per-record", "privacy", "examples", "acceptance", "timings"])
+        #expect(Set(parsed.ids) == ["targets", "utility", "per-record", "privacy", "examples", "acceptance", "timings"])
         // Per-record bars for 2 records, one trace per example window, the acceptance histogram.
         #expect(parsed.svgs == 2 + report.examples.reduce(0) { $0 + $1.windows.count } + 1)
     }

@@ -96,7 +96,8 @@ import Testing
         #expect(samples.inputs.allSatisfy { $0.isFinite })
         _ = try samples.trainingData()
         let plain = try vae.sample(400, teacher: teacher, balanced: false)
-        #expect(plain.count == 400 && plain.targetClasses == (try teacher.predict(plain.inputs)))
+        #expect(plain.count == 400)
+        #expect(plain.targetClasses == (try teacher.predict(plain.inputs)))
         #expect(throws: ReportError.self) { try vae.sample(0, teacher: teacher) }
         #expect(throws: ReportError.self) { try VaeBaseline(exampleShape: [2, 20], options: { var o = options; o.latent = 0; return o }()) }
     }

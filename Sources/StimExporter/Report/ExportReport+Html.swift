@@ -18,12 +18,26 @@ extension ExportReport {
             Stimulus sets: \(Html.escape(stimulusSets.map { "\($0.name) (\($0.count))" }.joined(separator: ", "))).</p>
 
             """
-        page += utilitySection() + perRecordSection() + privacySection() + examplesSection() + acceptanceSection()
+        page += targetsSection() + utilitySection() + perRecordSection() + privacySection() + examplesSection() + acceptanceSection()
         page += "<h2 id=\"timings\">Timings</h2><table><tr><th class=\"name\">stage</th><th>seconds</th></tr>"
         for (stage, value) in seconds.sorted(by: { $0.key < $1.key }) {
             page += "<tr><td class=\"name\">\(Html.escape(stage))</td><td>\(fixed(value, 1))</td></tr>"
         }
         return page + "</table></body></html>\n"
+    }
+
+    private func targetsSection() -> String {
+        var html = """
+            <h2 id="targets">Privacy targets</h2>
+            <p class="note">The project's targets for a dataset, checked against the measurements below; each holds
+            for the attacks and distances described there, not against every possible attack.</p>
+            <table><tr><th class="name">target</th><th class="name">measured</th><th class="name">met</th></tr>
+            """
+        for check in targetChecks {
+            html += "<tr><td class=\"name\">\(Html.escape(check.target))</td><td class=\"name\">\(Html.escape(check.measured))</td>"
+                + "<td class=\"name\">\(check.met ? "yes" : "<b>no</b>")</td></tr>\n"
+        }
+        return html + "</table>\n"
     }
 
     private func utilitySection() -> String {

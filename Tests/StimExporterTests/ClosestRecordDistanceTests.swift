@@ -1,4 +1,5 @@
 import StimKernels
+import StimLearn
 import Testing
 @testable import StimExporter
 
@@ -48,10 +49,10 @@ import Testing
     }
 
     @Test func badInputThrows() throws {
-        #expect(throws: ReportError.self) { try ClosestRecordDistance(references: [1, 2, 3], exampleSize: 2) }
+        #expect(throws: LearnError.self) { try ClosestRecordDistance(references: [1, 2, 3], exampleSize: 2) }
         let distance = try ClosestRecordDistance(references: [1, 2], exampleSize: 2)
-        #expect(throws: ReportError.self) { try distance.nearest([1, .nan]) }
-        #expect(throws: ReportError.self) { try distance.nearest([1]) }
-        #expect(throws: ReportError.self) { try ClosestRecordSummary(stimulusDistances: [1], heldOutDistances: [0, 0]) }
+        #expect(throws: LearnError.self) { try distance.nearest([1, .nan]) }
+        #expect(throws: LearnError.self) { try distance.nearest([1]) }
+        #expect(throws: LearnError.self) { try ClosestRecordSummary(stimulusDistances: [1], heldOutDistances: [0, 0]) }
     }
 }

@@ -137,7 +137,7 @@ import Testing
         options.epochs = 1
         let other = try TrainingData(exampleShape: [2, 10], classes: 2, inputs: [Float](repeating: 0, count: 40), labels: [0, 1])
         let teacher = try Student(body: try StudentTrainer(options: options).train(.mlp, on: other).body, inputShape: [2, 10], classes: 2)
-        #expect(throws: ReportError.self) {
+        #expect(throws: LearnError.self) {
             try ExportEvaluation().run(dataset: "x", training: training, heldOut: training, teacher: teacher, stimulusSets: [])
         }
     }

@@ -37,7 +37,7 @@ import Testing
         let one = try LabelledWindows(exampleShape: [1, 2], classNames: ["N", "A"], inputs: [Float](repeating: 0, count: 20),
                                       labels: [Int](repeating: 0, count: 10), persons: [Int](repeating: 0, count: 10),
                                       personNames: ["a"])
-        #expect(throws: ReportError.self) { try ReidentificationAttack(training: one) }
-        #expect(throws: ReportError.self) { try ReidentificationAttack(training: one, heldOutFraction: 1) }
+        #expect(throws: LearnError.self) { try ReidentificationAttack(training: one) }
+        #expect(throws: LearnError.self) { try ReidentificationAttack(training: one, heldOutFraction: 1) }
     }
 }

@@ -54,8 +54,8 @@ import Testing
         #expect(try MannWhitneyAuc.auc(positives: [1, 1], negatives: [1, 1, 1]) == 0.5)
         // Of the four pairs none wins and one ties: 0.5 / 4.
         #expect(try MannWhitneyAuc.auc(positives: [1, 2], negatives: [2, 3]) == 0.125)
-        #expect(throws: ReportError.self) { try MannWhitneyAuc.auc(positives: [], negatives: [1]) }
-        #expect(throws: ReportError.self) { try MannWhitneyAuc.auc(positives: [.nan], negatives: [1]) }
+        #expect(throws: LearnError.self) { try MannWhitneyAuc.auc(positives: [], negatives: [1]) }
+        #expect(throws: LearnError.self) { try MannWhitneyAuc.auc(positives: [.nan], negatives: [1]) }
     }
 
     @Test func sensitivityIsAbsentWithoutApneaMinutes() throws {
@@ -71,6 +71,6 @@ import Testing
         #expect(summary.attempts == 50 && summary.accepted == 25 && summary.meanSteps == 24.5)
         #expect(summary.bins.reduce(0) { $0 + $1.accepted + $1.rejected } == 50)
         #expect(summary.bins.first?.rejected == 5 && summary.bins.last?.accepted == 5)
-        #expect(throws: ReportError.self) { try AcceptanceSummary([]) }
+        #expect(throws: LearnError.self) { try AcceptanceSummary([]) }
     }
 }

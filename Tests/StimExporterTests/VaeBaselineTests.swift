@@ -98,7 +98,7 @@ import Testing
         let plain = try vae.sample(400, teacher: teacher, balanced: false)
         #expect(plain.count == 400)
         #expect(plain.targetClasses == (try teacher.predict(plain.inputs)))
-        #expect(throws: ReportError.self) { try vae.sample(0, teacher: teacher) }
-        #expect(throws: ReportError.self) { try VaeBaseline(exampleShape: [2, 20], options: { var o = options; o.latent = 0; return o }()) }
+        #expect(throws: LearnError.self) { try vae.sample(0, teacher: teacher) }
+        #expect(throws: LearnError.self) { try VaeBaseline(exampleShape: [2, 20], options: { var o = options; o.latent = 0; return o }()) }
     }
 }

@@ -1,3 +1,5 @@
+import StimLearn
+
 /// The synthesizer's acceptance log as a histogram of the score each attempt reached, accepted and rejected.
 public struct AcceptanceSummary: Codable, Sendable, Equatable {
     public var attempts: Int
@@ -14,9 +16,9 @@ public struct AcceptanceSummary: Codable, Sendable, Equatable {
 
     /// `binCount` equal bins over the attempts' range of thresholds.
     public init(_ attempts: [AcceptanceAttempt], binCount: Int = 20) throws {
-        guard !attempts.isEmpty, binCount > 0 else { throw ReportError.data("an acceptance log needs attempts and bins") }
+        guard !attempts.isEmpty, binCount > 0 else { throw LearnError.data("an acceptance log needs attempts and bins") }
         guard attempts.allSatisfy({ $0.threshold.isFinite && $0.steps >= 0 }) else {
-            throw ReportError.data("an acceptance attempt has a non-finite threshold or negative steps")
+            throw LearnError.data("an acceptance attempt has a non-finite threshold or negative steps")
         }
         self.attempts = attempts.count
         accepted = attempts.filter(\.accepted).count

@@ -13,7 +13,7 @@ public struct ClosestRecordDistance: Sendable {
 
     public init(references: [Float], exampleSize: Int) throws {
         guard exampleSize > 0, !references.isEmpty, references.count % exampleSize == 0 else {
-            throw ReportError.data("the reference windows are not whole windows of \(exampleSize) values, or none")
+            throw LearnError.data("the reference windows are not whole windows of \(exampleSize) values, or none")
         }
         self.references = references
         self.exampleSize = exampleSize
@@ -22,9 +22,9 @@ public struct ClosestRecordDistance: Sendable {
     /// For each query window, the index of the nearest reference and the distance to it.
     public func nearest(_ queries: [Float]) throws -> (indices: [Int], distances: [Double]) {
         guard !queries.isEmpty, queries.count % exampleSize == 0 else {
-            throw ReportError.data("the query windows are not whole windows of \(exampleSize) values, or none")
+            throw LearnError.data("the query windows are not whole windows of \(exampleSize) values, or none")
         }
-        guard queries.allSatisfy(\.isFinite) else { throw ReportError.data("a query window holds a non-finite value") }
+        guard queries.allSatisfy(\.isFinite) else { throw LearnError.data("a query window holds a non-finite value") }
         let (m, n, k) = (queries.count / exampleSize, references.count / exampleSize, exampleSize)
         let referenceNorms = squaredNorms(references)
         let multiply = ParallelMultiply(threads: max(1, threads))
@@ -91,12 +91,12 @@ public struct ClosestRecordSummary: Codable, Sendable, Equatable {
 
     public init(stimulusDistances: [Double], heldOutDistances: [Double]) throws {
         guard !stimulusDistances.isEmpty, !heldOutDistances.isEmpty else {
-            throw ReportError.data("closest-record distances need stimuli and held-out windows")
+            throw LearnError.data("closest-record distances need stimuli and held-out windows")
         }
         medianStimulusDistance = median(stimulusDistances)
         medianHeldOutDistance = median(heldOutDistances)
         guard medianHeldOutDistance > 0 else {
-            throw ReportError.data("held-out windows copy training windows (median distance 0): no ratio")
+            throw LearnError.data("held-out windows copy training windows (median distance 0): no ratio")
         }
         ratio = medianStimulusDistance / medianHeldOutDistance
         let sorted = heldOutDistances.sorted()

@@ -27,7 +27,7 @@ public struct ExportEvaluation {
                     stimulusSets: [(name: String, set: StimulusSet)], acceptance: [AcceptanceAttempt]? = nil,
                     progress: ((Progress) -> Void)? = nil) throws -> ExportReport {
         guard teacher.inputShape.reduce(1, *) == training.exampleSize, teacher.classes == training.classes else {
-            throw ReportError.data("the teacher takes \(teacher.inputShape) with \(teacher.classes) classes; "
+            throw LearnError.data("the teacher takes \(teacher.inputShape) with \(teacher.classes) classes; "
                                    + "the windows are \(training.exampleShape) with \(training.classes)")
         }
         // Stage names are snake_case: they are the JSON keys of `seconds` too.
@@ -44,7 +44,7 @@ public struct ExportEvaluation {
             try timed("vae_baseline") { try baseline.train(on: training) }
             sets.append((name: "VAE baseline", set: try baseline.sample(vaeSamples, teacher: teacher)))
         }
-        guard !sets.isEmpty else { throw ReportError.data("no stimulus set to evaluate") }
+        guard !sets.isEmpty else { throw LearnError.data("no stimulus set to evaluate") }
 
         let (teacherScores, teacherPerRecord) = UtilityEvaluation.score(try teacher.predict(heldOut.inputs), on: heldOut)
         let students = try timed("students") {

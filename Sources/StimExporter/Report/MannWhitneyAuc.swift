@@ -1,11 +1,13 @@
+import StimLearn
+
 /// The area under the ROC curve of a score that should be higher for positives: the Mann–Whitney U statistic
 /// over (positives × negatives), ties counting one half, computed from mid-ranks in O(n log n).
 public enum MannWhitneyAuc {
     public static func auc(positives: [Double], negatives: [Double]) throws -> Double {
         guard !positives.isEmpty, !negatives.isEmpty else {
-            throw ReportError.data("an AUC needs at least one positive and one negative score")
+            throw LearnError.data("an AUC needs at least one positive and one negative score")
         }
-        guard (positives + negatives).allSatisfy(\.isFinite) else { throw ReportError.data("an AUC score is not finite") }
+        guard (positives + negatives).allSatisfy(\.isFinite) else { throw LearnError.data("an AUC score is not finite") }
         let scored = (positives.map { ($0, true) } + negatives.map { ($0, false) }).sorted { $0.0 < $1.0 }
         var positiveRankSum = 0.0
         var start = 0

@@ -18,7 +18,7 @@ public enum MembershipInference {
 
     public static func attack(_ student: Student, members: LabelledWindows, nonMembers: LabelledWindows) throws -> Result {
         guard members.count > 0, nonMembers.count > 0 else {
-            throw ReportError.data("membership inference needs member and non-member windows")
+            throw LearnError.data("membership inference needs member and non-member windows")
         }
         let memberScores = try trueClassProbabilities(student, members)
         let nonMemberScores = try trueClassProbabilities(student, nonMembers)
@@ -30,7 +30,7 @@ public enum MembershipInference {
 
     static func trueClassProbabilities(_ student: Student, _ windows: LabelledWindows) throws -> [Double] {
         guard windows.classes == student.classes else {
-            throw ReportError.data("windows of \(windows.classes) classes for a student of \(student.classes)")
+            throw LearnError.data("windows of \(windows.classes) classes for a student of \(student.classes)")
         }
         let probabilities = try student.probabilities(windows.inputs)
         return windows.labels.enumerated().map { i, label in Double(probabilities[i * student.classes + label]) }

@@ -28,16 +28,16 @@ public struct ReidentificationAttack {
                 options: StudentTrainingOptions = StudentTrainingOptions(),
                 progress: ((StudentTrainingProgress) -> Void)? = nil) throws {
         guard heldOutFraction > 0, heldOutFraction < 1 else {
-            throw ReportError.parameter("the held-out fraction must lie strictly between 0 and 1, got \(heldOutFraction)")
+            throw LearnError.parameter("the held-out fraction must lie strictly between 0 and 1, got \(heldOutFraction)")
         }
         let present = Set(training.persons)
-        guard present.count >= 2 else { throw ReportError.data("re-identification needs windows of at least 2 persons") }
+        guard present.count >= 2 else { throw LearnError.data("re-identification needs windows of at least 2 persons") }
         var fitIndices: [Int] = [], sliceIndices: [Int] = []
         for person in present.sorted() {
             let own = training.persons.indices.filter { training.persons[$0] == person }
             let kept = Int((Double(own.count) * (1 - heldOutFraction)).rounded(.down))
             guard kept >= 1, kept < own.count else {
-                throw ReportError.data("person \(training.personNames[person]) has too few windows (\(own.count)) to hold a slice out")
+                throw LearnError.data("person \(training.personNames[person]) has too few windows (\(own.count)) to hold a slice out")
             }
             fitIndices += own[..<kept]
             sliceIndices += own[kept...]
@@ -60,10 +60,10 @@ public struct ReidentificationAttack {
     /// The attacker on stimuli; `closestPersons` is the person of each stimulus's closest training window.
     public func evaluate(_ stimuli: StimulusSet, closestPersons: [Int]) throws -> Result {
         guard closestPersons.count == stimuli.count, stimuli.count > 0 else {
-            throw ReportError.data("\(closestPersons.count) closest persons for \(stimuli.count) stimuli")
+            throw LearnError.data("\(closestPersons.count) closest persons for \(stimuli.count) stimuli")
         }
         guard stimuli.targetClasses.allSatisfy({ likeliestPerson.indices.contains($0) }) else {
-            throw ReportError.data("a stimulus targets a class the training windows do not have")
+            throw LearnError.data("a stimulus targets a class the training windows do not have")
         }
         return try Self.score(attacker, likeliestPerson, inputs: stimuli.inputs, persons: closestPersons,
                               classes: stimuli.targetClasses)

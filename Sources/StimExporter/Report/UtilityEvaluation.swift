@@ -64,21 +64,21 @@ public struct UtilityEvaluation {
     /// each on `heldOut`, attacking each student's membership with the training windows as members.
     public func evaluate(training: LabelledWindows, heldOut: LabelledWindows, stimulusSets: [(name: String, set: StimulusSet)],
                          progress: ((Progress) -> Void)? = nil) throws -> [Row] {
-        guard training.count > 0, heldOut.count > 0 else { throw ReportError.data("no training or no held-out windows") }
+        guard training.count > 0, heldOut.count > 0 else { throw LearnError.data("no training or no held-out windows") }
         guard training.exampleShape == heldOut.exampleShape, training.classes == heldOut.classes else {
-            throw ReportError.data("training windows of \(training.exampleShape) and held-out windows of \(heldOut.exampleShape) differ")
+            throw LearnError.data("training windows of \(training.exampleShape) and held-out windows of \(heldOut.exampleShape) differ")
         }
         var sources: [(String, TrainingData)] = [("real windows", try training.classData())]
         for (name, set) in stimulusSets {
             guard set.exampleShape == training.exampleShape, set.classes == training.classes else {
-                throw ReportError.data("stimulus set \(name) holds \(set.exampleShape) windows of \(set.classes) classes")
+                throw LearnError.data("stimulus set \(name) holds \(set.exampleShape) windows of \(set.classes) classes")
             }
             sources.append((name, try set.trainingData()))
         }
         var result: [Row] = []
         for (name, data) in sources {
             guard Set(data.labels).count >= 2 else {
-                throw ReportError.data("\(name): every example has the same most probable class; students need two")
+                throw LearnError.data("\(name): every example has the same most probable class; students need two")
             }
             for kind in kinds {
                 progress?(.training(kind: kind, trainedOn: name))

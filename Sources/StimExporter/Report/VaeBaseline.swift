@@ -30,7 +30,7 @@ public final class VaeBaseline {
     public init(exampleShape: [Int], options: Options = Options()) throws {
         guard options.latent > 0, options.hidden > 0, options.reconstructionVariance > 0, options.epochs > 0,
               options.batchSize > 0, options.learningRate > 0 else {
-            throw ReportError.parameter("the VAE needs a positive latent size, hidden size, variance, epochs, batch and rate")
+            throw LearnError.parameter("the VAE needs a positive latent size, hidden size, variance, epochs, batch and rate")
         }
         let size = exampleShape.reduce(1, *)
         self.options = options
@@ -47,7 +47,7 @@ public final class VaeBaseline {
     /// Trains on `windows` (their labels are not used); reports each epoch's mean loss per window.
     public func train(on windows: LabelledWindows, progress: ((_ epoch: Int, _ epochs: Int, _ loss: Float) -> Void)? = nil) throws {
         guard windows.exampleShape == exampleShape, windows.count > 0 else {
-            throw ReportError.data("the VAE needs windows of \(exampleShape), got \(windows.count) of \(windows.exampleShape)")
+            throw LearnError.data("the VAE needs windows of \(exampleShape), got \(windows.count) of \(windows.exampleShape)")
         }
         let size = windows.exampleSize
         let optimizer = Adam(parameters: encoder.parameters + decoder.parameters, learningRate: options.learningRate)
@@ -123,10 +123,10 @@ public final class VaeBaseline {
     /// classes evenly; slots a rare class leaves empty by then go to the other classes' windows in drawing order.
     public func sample(_ count: Int, teacher: Student, balanced: Bool = true, maximumDraws: Int = 20) throws -> StimulusSet {
         guard count > 0, maximumDraws > 0 else {
-            throw ReportError.parameter("the VAE samples at least 1 window with at least 1 draw each, not \(count), \(maximumDraws)")
+            throw LearnError.parameter("the VAE samples at least 1 window with at least 1 draw each, not \(count), \(maximumDraws)")
         }
         guard teacher.inputShape.reduce(1, *) == decoder.outputCount else {
-            throw ReportError.data("the teacher takes \(teacher.inputShape), the VAE makes \(exampleShape)")
+            throw LearnError.data("the teacher takes \(teacher.inputShape), the VAE makes \(exampleShape)")
         }
         let (size, classes) = (decoder.outputCount, teacher.classes)
         var set = StimulusSet(exampleShape: exampleShape, classes: classes)

@@ -141,4 +141,30 @@ import Testing
             try ExportEvaluation().run(dataset: "x", training: training, heldOut: training, teacher: teacher, stimulusSets: [])
         }
     }
+
+    @Test func inconsistentInputsThrow() throws {
+        let training = try Self.windows(persons: ["p1", "p2"], seed: 1)
+        var options = StudentTrainingOptions()
+        options.epochs = 1
+        let teacher = try Student(body: try StudentTrainer(options: options).train(.mlp, on: try training.classData()).body,
+                                  inputShape: [2, 20], classes: 2)
+        let good = StimulusSet(exampleShape: [2, 20], classes: 2, inputs: Array(training.inputs.prefix(80)),
+                               softLabels: [1, 0, 0, 1], targetClasses: [0, 1])
+        var outOfRange = good
+        outOfRange.targetClasses = [0, 2]
+        var short = good
+        short.softLabels = [1, 0]
+        let empty = training.subset([])
+        for (heldOut, set) in [(training, outOfRange), (training, short), (empty, good)] {
+            #expect(throws: LearnError.self) {
+                try ExportEvaluation().run(dataset: "x", training: training, heldOut: heldOut, teacher: teacher,
+                                           stimulusSets: [("bad", set)])
+            }
+        }
+        var negative = ExportEvaluation()
+        negative.examplesPerClass = -1
+        #expect(throws: LearnError.self) {
+            try negative.run(dataset: "x", training: training, heldOut: training, teacher: teacher, stimulusSets: [("good", good)])
+        }
+    }
 }

@@ -26,10 +26,17 @@ public struct ExportEvaluation {
     public func run(dataset: String, training: LabelledWindows, heldOut: LabelledWindows, teacher: Student,
                     stimulusSets: [(name: String, set: StimulusSet)], acceptance: [AcceptanceAttempt]? = nil,
                     progress: ((Progress) -> Void)? = nil) throws -> ExportReport {
+        guard training.count > 0, heldOut.count > 0 else { throw LearnError.data("no training or no held-out windows") }
+        guard heldOut.exampleShape == training.exampleShape, heldOut.classNames == training.classNames else {
+            throw LearnError.data("held-out windows of \(heldOut.exampleShape) with classes \(heldOut.classNames) do not "
+                                  + "match training windows of \(training.exampleShape) with \(training.classNames)")
+        }
         guard teacher.inputShape.reduce(1, *) == training.exampleSize, teacher.classes == training.classes else {
             throw LearnError.data("the teacher takes \(teacher.inputShape) with \(teacher.classes) classes; "
                                    + "the windows are \(training.exampleShape) with \(training.classes)")
         }
+        guard examplesPerClass >= 0 else { throw LearnError.parameter("examples per class must be 0 or more") }
+        for (name, set) in stimulusSets { try Self.check(set, name: name, against: training) }
         // Stage names are snake_case: they are the JSON keys of `seconds` too.
         var seconds: [String: Double] = [:]
         func timed<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
@@ -88,7 +95,18 @@ public struct ExportEvaluation {
             seconds: seconds)
     }
 
-    /// The first `examplesPerClass` windows of each class: real training windows, then each set's stimuli.
+    /// A set whose arrays do not describe the same stimuli of the windows' shape and classes.
+    private static func check(_ set: StimulusSet, name: String, against windows: LabelledWindows) throws {
+        guard set.exampleShape == windows.exampleShape, set.classes == windows.classes, set.count > 0,
+              set.inputs.count == set.count * windows.exampleSize, set.softLabels.count == set.count * set.classes,
+              set.targetClasses.allSatisfy({ (0..<set.classes).contains($0) }) else {
+            throw LearnError.data("stimulus set \(name): \(set.count) target classes, \(set.inputs.count) values and "
+                                  + "\(set.softLabels.count) soft labels do not make stimuli of \(windows.exampleShape) "
+                                  + "with \(windows.classes) classes")
+        }
+    }
+
+    /// `examplesPerClass` windows of each class: real training windows, then each set's stimuli.
     private func examples(training: LabelledWindows, sets: [(name: String, set: StimulusSet)]) -> [ExportReport.ExampleWindows] {
         let size = training.exampleSize
         // Evenly spread over each class's windows, so the real ones come from several records.

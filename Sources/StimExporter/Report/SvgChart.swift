@@ -34,22 +34,24 @@ enum SvgChart {
     }
 
     /// Columns of accepted (bottom) and rejected (top) attempts per bin, with the bins' range below.
-    static func acceptanceHistogram(_ bins: [AcceptanceSummary.Bin], width: Int = 520, height: Int = 180) -> String {
+    static func acceptanceHistogram(_ bins: [AcceptanceSummary.Bin], width: Int = 520, height: Int = 196) -> String {
         guard let first = bins.first, let last = bins.last else { return "" }
-        let plotHeight = height - 30
+        // 16 px above the columns for the scale, 30 below for the range.
+        let (top, plotHeight) = (16, height - 46)
         let tallest = max(1, bins.map { $0.accepted + $0.rejected }.max() ?? 1)
         let column = Double(width) / Double(bins.count)
-        var body = ""
+        var body = "<text x=\"0\" y=\"11\" font-size=\"11\">tallest column: \(tallest) attempts</text>"
         for (i, bin) in bins.enumerated() {
             let x = Double(i) * column
             let acceptedHeight = Double(plotHeight) * Double(bin.accepted) / Double(tallest)
             let rejectedHeight = Double(plotHeight) * Double(bin.rejected) / Double(tallest)
+            let base = Double(top + plotHeight)
             body += format("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#3c8c4c\"/>", x + 1,
-                           Double(plotHeight) - acceptedHeight, column - 2, acceptedHeight)
+                           base - acceptedHeight, column - 2, acceptedHeight)
             body += format("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#c0504d\"/>", x + 1,
-                           Double(plotHeight) - acceptedHeight - rejectedHeight, column - 2, rejectedHeight)
+                           base - acceptedHeight - rejectedHeight, column - 2, rejectedHeight)
         }
-        body += "<line x1=\"0\" y1=\"\(plotHeight)\" x2=\"\(width)\" y2=\"\(plotHeight)\" stroke=\"#333\"/>"
+        body += "<line x1=\"0\" y1=\"\(top + plotHeight)\" x2=\"\(width)\" y2=\"\(top + plotHeight)\" stroke=\"#333\"/>"
         body += format("<text x=\"0\" y=\"%ld\" font-size=\"11\">%.3f</text>", height - 10, first.lower)
         body += format("<text x=\"%ld\" y=\"%ld\" font-size=\"11\" text-anchor=\"end\">%.3f</text>", width, height - 10, last.upper)
         body += "<text x=\"\(width / 2)\" y=\"\(height - 10)\" font-size=\"11\" text-anchor=\"middle\">score reached</text>"

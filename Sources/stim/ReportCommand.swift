@@ -20,7 +20,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "The night to render (as `stim report --db FILE` lists them).")
     var night: String?
 
-    @Option(help: "HTML file to write (default: stdout).")
+    @Option(help: "HTML file to write (default: stdout, unless --json).")
     var out: String?
 
     @Flag(help: "Print one JSON object (the night's summary, or the list of nights) instead of text.")

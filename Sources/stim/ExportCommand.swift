@@ -70,7 +70,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Length of the generator's noise vector.")
     var noiseDimension = 128
 
-    @Option(help: "Anonymization target: class-conditional (p(person | class)) or marginal (p(person)).")
+    @Option(help: "Anonymization target: marginal (p(person)) or class-conditional (p(person | class)).")
     var anonymizeTarget: AnonymizationOptions.Target = AnonymizationOptions().target
 
     @Option(help: "Weight of the identity update against the activation-maximization update.")

@@ -40,7 +40,7 @@ import Testing
         #expect(header.input.normalization.method == .runningZScore)
         #expect(header.provenance.teacherDigest == SHA256.digest(teacherBytes))
         #expect(header.provenance.generator?.seed == 5 && header.provenance.generator?.thresholdMin == 0.6)
-        #expect(header.provenance.anonymization?.target == .classConditional)
+        #expect(header.provenance.anonymization?.target == .marginal)
         #expect(header.provenance.anonymization?.identities == 3)
         #expect(header.provenance.producer.contains("export"))
         let chunk = try reader.chunk(at: 0)

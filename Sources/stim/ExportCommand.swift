@@ -61,13 +61,16 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Adam steps on the generator before an attempt fails and the generator starts afresh.")
     var maxSteps = 50
 
+    @Option(help: "Stop with an error after this many failed attempts in a row (an unreachable threshold or KL bound).")
+    var maxFailures = SynthesisSettings().maxConsecutiveFailures
+
     @Option(help: "The generator's Adam learning rate.")
     var learningRate: Float = 1e-3
 
     @Option(help: "Length of the generator's noise vector.")
     var noiseDimension = 128
 
-    @Option(help: "Anonymization target: class-conditional (p(person | class)) or marginal (p(person)).")
+    @Option(help: "Anonymization target: marginal (p(person)) or class-conditional (p(person | class)).")
     var anonymizeTarget: AnonymizationOptions.Target = AnonymizationOptions().target
 
     @Option(help: "Weight of the identity update against the activation-maximization update.")
@@ -97,6 +100,7 @@ struct ExportCommand: ParsableCommand {
             throw ValidationError("--threshold-min and --threshold-max must lie in [0, 1) with min ≤ max")
         }
         guard maxSteps >= 1 else { throw ValidationError("--max-steps must be at least 1") }
+        guard maxFailures >= 1 else { throw ValidationError("--max-failures must be at least 1") }
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be positive") }
         guard noiseDimension >= 1 else { throw ValidationError("--noise-dimension must be at least 1") }
         guard anonymizeWeight >= 0, anonymizeWeight.isFinite else { throw ValidationError("--anonymize-weight must be 0 or more") }
@@ -111,9 +115,10 @@ struct ExportCommand: ParsableCommand {
     }
 
     private func fractions(_ text: String) -> [Double]? {
-        let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ $0 != nil && $0! >= 0 && $0!.isFinite }) else { return nil }
-        return values.compactMap { $0 }
+        let parts = text.split(separator: ",")
+        let values = parts.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.count == parts.count, values.allSatisfy({ $0 >= 0 && $0.isFinite }) else { return nil }
+        return values
     }
 
     var settings: ExportSettings {
@@ -129,6 +134,7 @@ struct ExportCommand: ParsableCommand {
         s.synthesis.thresholdMin = thresholdMin
         s.synthesis.thresholdMax = thresholdMax
         s.synthesis.maxSteps = maxSteps
+        s.synthesis.maxConsecutiveFailures = maxFailures
         s.synthesis.learningRate = learningRate
         s.synthesis.noiseDimension = noiseDimension
         s.synthesis.anonymization = noAnonymize ? nil

@@ -14,7 +14,8 @@ import Testing
     }
 
     static func options(_ out: String, count: Int) -> [String] {
-        ["--rate", "1", "--out", out, "--count", "\(count)", "--teacher-epochs", "3", "--identity-epochs", "3",
+        ["--rate", "1", "--out", out, "--count", "\(count)", "--teacher-epochs", "10", "--identity-epochs", "5",
+         "--threshold-min", "0.6", "--threshold-max", "0.9",
          "--threads", "1", "--holdout", "1", "--seed", "5"]
     }
 
@@ -38,8 +39,8 @@ import Testing
         #expect(header.input.channels.map(\.name) == ["Resp C", "Resp A"] && header.input.samplesPerWindow == 60)
         #expect(header.input.normalization.method == .runningZScore)
         #expect(header.provenance.teacherDigest == SHA256.digest(teacherBytes))
-        #expect(header.provenance.generator?.seed == 5 && header.provenance.generator?.thresholdMin == 0.75)
-        #expect(header.provenance.anonymization?.target == .classConditional)
+        #expect(header.provenance.generator?.seed == 5 && header.provenance.generator?.thresholdMin == 0.6)
+        #expect(header.provenance.anonymization?.target == .marginal)
         #expect(header.provenance.anonymization?.identities == 3)
         #expect(header.provenance.producer.contains("export"))
         let chunk = try reader.chunk(at: 0)
@@ -48,11 +49,12 @@ import Testing
         for i in 0..<20 {
             let row = Array(p[(2 * i)..<(2 * i + 2)])
             #expect(abs(row.reduce(0, +) - 1) < 1e-5 && row.allSatisfy { (0...1).contains($0) })
-            #expect(row[Int(chunk.targetClass[i])] > 0.75)  // above the lowest threshold
+            #expect(row[Int(chunk.targetClass[i])] > 0.6)  // above the lowest threshold
         }
         #expect(chunk.targetClass.filter { $0 == 1 }.count == 10)
         let text = try StimBinary.run(["export"] + records + Self.options("\(dir)/again.stim", count: 4) + ["--no-anonymize"])
-        #expect(text.status == 0 && text.stdout.contains("anonymization  off"))
+        #expect(text.status == 0)
+        #expect(text.stdout.split(separator: "\n").contains { $0.hasPrefix("anonymization") && $0.hasSuffix(" off") })
     }
 
     /// SIGKILL in the middle of the synthesis, then the same command again: the stimuli are the uninterrupted run's.
@@ -62,11 +64,11 @@ import Testing
         let records = try Self.nights(dir)
         let whole = "\(dir)/whole.stim", killed = "\(dir)/killed/k.stim"
         try FileManager.default.createDirectory(atPath: "\(dir)/killed", withIntermediateDirectories: true)
-        _ = try StimBinary.json(["export"] + records + Self.options(whole, count: 300))
+        _ = try StimBinary.json(["export"] + records + Self.options(whole, count: 150))
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: StimBinary.path)
-        process.arguments = ["export"] + records + Self.options(killed, count: 300)
+        process.arguments = ["export"] + records + Self.options(killed, count: 150)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -74,7 +76,7 @@ import Testing
         let deadline = Date().addingTimeInterval(120)
         while process.isRunning, Date() < deadline {
             let size = (try? FileManager.default.attributesOfItem(atPath: killed + ".journal")[.size] as? Int) ?? 0
-            if size >= 40 + 50 * 512 { break }
+            if size >= 40 + 30 * 512 { break }
             usleep(2_000)
         }
         let wasRunning = process.isRunning
@@ -83,8 +85,8 @@ import Testing
         #expect(wasRunning, "the export finished before it could be killed")
         #expect(!FileManager.default.fileExists(atPath: killed))
 
-        let report = try StimBinary.json(["export"] + records + Self.options(killed, count: 300))
-        #expect(report["stimuli"] as? Int == 300)
+        let report = try StimBinary.json(["export"] + records + Self.options(killed, count: 150))
+        #expect(report["stimuli"] as? Int == 150)
         let a = try DatasetReader(path: whole).chunk(at: 0), b = try DatasetReader(path: killed).chunk(at: 0)
         #expect(a.samples == b.samples && a.labels == b.labels && a.targetClass == b.targetClass)
     }

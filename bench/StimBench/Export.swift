@@ -13,11 +13,11 @@ struct ExportBenchOptions {
     var count = 300
     var rounds = 3
     var epochs = 10
-    var anonymize: AnonymizationOptions.Target? = .classConditional
+    var anonymize: AnonymizationOptions.Target? = .marginal
     var json = false
 
     static let usage = "usage: StimBench export [--records a.hea,b.hea,...] [--count 300] [--rounds 3] [--epochs 10] "
-        + "[--anonymize class-conditional|marginal|none] [--json]"
+        + "[--anonymize marginal|class-conditional|none] [--json]"
 
     init(_ arguments: ArraySlice<String>) throws {
         var rest = arguments

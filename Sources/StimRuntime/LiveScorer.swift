@@ -31,7 +31,7 @@ public final class LiveScorer {
     public let options: Options
     private let sink: MinuteSink?
     /// Stored minutes up to this index are not stored or returned again (replay).
-    private var storedThrough: Int
+    private var lastStored: Int
     /// Added to the scorer's minute indices (continuing by clock).
     private var minuteOffset = 0
     /// When minute 0 of the scorer began (seconds on the caller's clock), set by the first frame or the resume.
@@ -58,9 +58,12 @@ public final class LiveScorer {
         self.sink = sink
         self.resume = resume
         resumedFrom = try sink?.lastMinute()
-        storedThrough = resumedFrom?.minute ?? -1
+        lastStored = resumedFrom?.minute ?? -1
         if let last = resumedFrom, resume == .replay { base = last.start - 60 * Double(last.minute) }
     }
+
+    /// The last minute stored (or delivered, without a sink), nil before the first.
+    public var storedThrough: Int? { lastStored >= 0 ? lastStored : nil }
 
     /// The minute the night resumed after, if the sink held one.
     public var resumedAfter: ScoredMinute? { resumedFrom }
@@ -150,13 +153,13 @@ public final class LiveScorer {
 
     private func store(_ minutes: [ScoredMinute]) throws -> [ScoredMinute] {
         var out: [ScoredMinute] = []
-        for m in minutes where m.minute > storedThrough {
+        for m in minutes where m.minute > lastStored {
             do {
                 try sink?.store(m)
             } catch {
                 throw RuntimeError.store("minute \(m.minute) was not stored: \(error)")
             }
-            storedThrough = m.minute
+            lastStored = m.minute
             out.append(m)
         }
         return out

@@ -130,7 +130,7 @@ import Testing
     }
 
     /// The belt falls silent for 5 minutes of a stream running 60× real time: 5 disconnected minutes, then
-    /// scoring resumes.
+    /// scoring resumes. The silence is counted on the wall clock, so minute indices keep to time.
     @Test func unpluggedBeltOnALiveStream() throws {
         let (dir, model) = Self.simulated
         let lines = BeltLines.csv(try Self.channels("\(dir)/sim02.hea").map { s in stride(from: 0, to: s.count, by: 10).map { s[$0] } },
@@ -154,7 +154,8 @@ import Testing
         #expect(quality.count == 11)
         #expect(Array(quality[0..<3]) == ["good", "good", "good"])
         #expect(Array(quality[3..<8]) == Array(repeating: "disconnected", count: 5), "\(quality)")
-        #expect(Array(quality[8...]).allSatisfy { $0 == "good" }, "\(quality)")
+        // The writer's pauses stretch the silence a few seconds into minute 8: a short gap there, or none.
+        #expect(["good", "gap"].contains(quality[8]) && quality[9] == "good" && quality[10] == "good", "\(quality)")
     }
 
     @Test func badInputGivesClearErrors() throws {

@@ -49,8 +49,16 @@ final class DaemonProcess: @unchecked Sendable {
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
-    /// Waits for the exit; returns its status and everything it wrote on stderr.
-    func finish() -> (status: Int32, stderr: String) {
+    /// Waits for the exit (killing it after `timeout` seconds: status -9); returns its status and its stderr.
+    func finish(timeout: Double = 60) -> (status: Int32, stderr: String) {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            drained.wait()
+            return (-9, lock.withLock { String(decoding: err, as: UTF8.self) })
+        }
         process.waitUntilExit()
         drained.wait()
         return (process.terminationStatus, lock.withLock { String(decoding: err, as: UTF8.self) })

@@ -31,6 +31,8 @@ let package = Package(
             name: "CStimProto",
             linkerSettings: [.linkedLibrary("protobuf-c")]
         ),
+        // The system SQLite (apt libsqlite3-dev) for the runtime's night store.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // CRC-32C with the processor's CRC instructions, for reading and writing files at memory speed.
         .target(name: "CStimCRC"),
         // The Adam update in C: vectorized IEEE square roots, which Swift's errno-preserving sqrt prevents.
@@ -46,7 +48,7 @@ let package = Package(
         .target(name: "StimExporter", dependencies: ["StimFormats", "StimSignals", "StimLearn"]),
         // The end user's side, lean enough for a Pi Zero: scoring minutes, the night daemon and its store,
         // device profiles. Never imports StimExporter.
-        .target(name: "StimRuntime", dependencies: ["StimFormats", "StimSignals", "StimLearn"]),
+        .target(name: "StimRuntime", dependencies: ["StimFormats", "StimSignals", "StimLearn", "CSQLite"]),
         .executableTarget(
             name: "stim",
             dependencies: [
@@ -56,8 +58,9 @@ let package = Package(
         ),
         // libFuzzer entry point for the dataset and model readers (README: "Fuzzing").
         .executableTarget(name: "StimFuzz", dependencies: ["StimFormats", "StimKernels", "StimLearn"]),
-        // The formats benchmark against numpy (bench/README.md; run it with bench/run), and `StimBench learn`.
-        .executableTarget(name: "StimBench", dependencies: ["StimFormats", "StimLearn"], path: "bench/StimBench"),
+        // The formats benchmark against numpy (bench/README.md; run it with bench/run), `StimBench learn` and `export`.
+        .executableTarget(name: "StimBench", dependencies: ["StimFormats", "StimLearn", "StimSignals", "StimExporter"],
+                         path: "bench/StimBench"),
         // Test helpers shared by the test targets: repository root, ../shared/data lookup.
         .target(name: "StimTestSupport", path: "Tests/StimTestSupport"),
         .testTarget(name: "StimKernelsTests", dependencies: ["StimKernels", "StimTestSupport"]),
@@ -67,6 +70,6 @@ let package = Package(
         .testTarget(name: "StimLearnTests", dependencies: ["StimLearn", "StimFirmware", "StimSignals", "StimTestSupport"]),
         .testTarget(name: "StimExporterTests", dependencies: ["StimExporter", "StimLearn", "StimSignals", "StimFormats", "StimTestSupport"]),
         .testTarget(name: "StimRuntimeTests", dependencies: ["StimRuntime", "StimLearn", "StimSignals", "StimFormats", "StimTestSupport"]),
-        .testTarget(name: "StimCLITests", dependencies: ["stim", "StimFirmware", "StimFormats", "StimLearn", "StimSignals", "StimTestSupport"]),
+        .testTarget(name: "StimCLITests", dependencies: ["stim", "StimFirmware", "StimFormats", "StimLearn", "StimSignals", "StimRuntime", "StimTestSupport"]),
     ]
 )

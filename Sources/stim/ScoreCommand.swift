@@ -29,9 +29,17 @@ struct ScoreCommand: ParsableCommand {
             wall clock). When the input falls silent past --max-gap, the silence is counted as missing samples, so \
             an unplugged belt yields disconnected minutes and scoring resumes when samples return. The clock checks \
             start once the input is live: at once for a pipe or FIFO, after the first end of a followed file.
+            Every minute is also stored in a SQLite database (--db, WAL journal, versioned schema) under the \
+            night's name (--night), before it is written to stdout. A restart resumes the night: on a file (or stdin \
+            from a file) the input is read again from its start, every minute recomputed with the same \
+            normalization history and the stored ones neither stored nor written again; on a pipe or FIFO the \
+            minutes continue from the last stored one, the time in between counted as disconnected minutes (the \
+            normalization history starts afresh). So a kill -9 loses no minute and repeats none.
             SIGTERM or SIGINT: the minute being written is completed, the minute in progress is dropped (an \
             incomplete minute is never scored), and stim exits with status 0. The end of the input scores the last \
-            whole minutes and exits with status 0. Status 1: bad options, an unreadable model or input.
+            whole minutes and exits with status 0. Status 3: a minute could not be stored (a full disk, a file-size \
+            limit, a damaged database): stim says so and stops; the minutes before it are stored, and a restart \
+            once there is room resumes after them. Status 1: bad options, an unreadable model, input or database.
             """
     )
 
@@ -62,6 +70,12 @@ struct ScoreCommand: ParsableCommand {
     @Flag(help: "Do not check the arrival rate against the wall clock.")
     var noRateCheck = false
 
+    @Option(help: "SQLite file that keeps every minute (default: nights.sqlite in $STATE_DIRECTORY when systemd sets it, else beside the model).")
+    var db: String?
+
+    @Option(help: "Name of the night in the store (default: the date the night began; a start before noon belongs to the evening before).")
+    var night: String?
+
     @OptionGroup(title: "Signal quality")
     var quality: QualityOptions
 
@@ -88,8 +102,14 @@ struct ScoreCommand: ParsableCommand {
                 + "every minute is flagged wrong-rate")
         }
         let source = try BeltInput(path: input, follow: follow, notice: Output.status)
-        let live = try LiveScorer(scorer: scorer, sink: nil, resume: source.isStream ? .continueByClock : .replay,
+        let store = try NightStore(path: databasePath)
+        let sink = NightStoreSink(store: store, night: night ?? Self.nightName(Date()))
+        let live = try LiveScorer(scorer: scorer, sink: sink, resume: source.isStream ? .continueByClock : .replay,
                                   options: LiveScorer.Options(speed: speed, rateTolerance: noRateCheck ? nil : rateTolerance))
+        if let last = live.resumedAfter {
+            Output.status("night \(sink.night) in \(databasePath): resuming after minute \(last.minute)"
+                + (source.isStream ? "" : " (the input is read again from its start; stored minutes are not repeated)"))
+        }
         var decoder = try SampleDecoder(format: format, channels: n)
         signal(SIGTERM) { _ in stopRequested = 1 }
         signal(SIGINT) { _ in stopRequested = 1 }
@@ -102,11 +122,12 @@ struct ScoreCommand: ParsableCommand {
         // Past a file-size limit a write fails with EFBIG and the store reports it, instead of a silent kill.
         signal(SIGXFSZ, SIG_IGN)
         if source.isStream { live.caughtUp(at: Self.now) }
-        var scored = 0
+        var written = 0, scored = 0
         func emit(_ minutes: [ScoredMinute]) {
             guard !minutes.isEmpty else { return }
             // Written at once, unbuffered: each minute reaches a pipe as soon as it is scored.
             FileHandle.standardOutput.write(Data(minutes.map { MinuteRecord($0).jsonLine + "\n" }.joined().utf8))
+            written += minutes.count
             scored += minutes.filter { $0.apnea != nil }.count
         }
         func report(_ malformed: [SampleDecoder.Malformed]) {
@@ -120,7 +141,7 @@ struct ScoreCommand: ParsableCommand {
             throw ExitCode(3)
         }
         let stopped = stopRequested != 0 ? "stopped by a signal; " : ""
-        Output.status("\(stopped)\(live.scorer.emitted) minutes (\(scored) scored), \(decoder.malformedCount) malformed "
+        Output.status("\(stopped)\(written) minutes written (\(scored) scored), \(decoder.malformedCount) malformed "
             + "line\(decoder.malformedCount == 1 ? "" : "s") skipped")
     }
 
@@ -149,6 +170,22 @@ struct ScoreCommand: ParsableCommand {
     }
 
     static var now: Double { Date().timeIntervalSince1970 }
+
+    var databasePath: String {
+        if let db { return db }
+        if let state = ProcessInfo.processInfo.environment["STATE_DIRECTORY"], !state.isEmpty {
+            return URL(fileURLWithPath: state).appendingPathComponent("nights.sqlite").path
+        }
+        return URL(fileURLWithPath: model).deletingLastPathComponent().appendingPathComponent("nights.sqlite").path
+    }
+
+    /// A night is named after its evening: the local date twelve hours before `time`.
+    static func nightName(_ time: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: time.addingTimeInterval(-12 * 3600))
+    }
 }
 
 extension SampleDecoder.Format: ExpressibleByArgument {}

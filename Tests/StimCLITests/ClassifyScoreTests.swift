@@ -1,4 +1,5 @@
 import Foundation
+import StimRuntime
 import StimSignals
 import StimTestSupport
 import Testing
@@ -18,6 +19,11 @@ import Testing
     static func channels(_ record: String, _ names: [String] = ["Resp C", "Resp A"]) throws -> [[Float]] {
         let rec = try RecordingLoader.load(path: record, channels: names).recording
         return names.map { rec.signal(named: $0)!.samples }
+    }
+
+    /// A store of its own for one daemon run, so that no run resumes another's night.
+    static func freshStore() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("stim-night-\(UUID().uuidString).sqlite").path
     }
 
     static func classify(_ model: String, _ record: String) throws -> [String: Any] {
@@ -41,7 +47,7 @@ import Testing
         var lines = BeltLines.csv(try Self.channels(record))
         lines.insert("garbage,1", at: 3)
         lines.insert("1,2,3", at: 100)
-        let daemon = try DaemonProcess(["score", "--model", model, "--rate", "10", "--no-rate-check"])
+        let daemon = try DaemonProcess(["score", "--db", Self.freshStore(), "--model", model, "--rate", "10", "--no-rate-check"])
         daemon.write(lines.joined(separator: "\n") + "\n")
         daemon.closeInput()
         let end = daemon.finish()
@@ -49,7 +55,7 @@ import Testing
         #expect(Self.comparable(daemon.lines) == Self.comparable(minutes))
         #expect(end.stderr.contains("line 4: 'garbage' is not a number (skipped)"))
         #expect(end.stderr.contains("line 101: 3 values where 2 channels were stated (skipped)"))
-        #expect(end.stderr.contains("60 minutes (60 scored), 2 malformed lines skipped"))
+        #expect(end.stderr.contains("60 minutes written (60 scored), 2 malformed lines skipped"))
 
         // The metrics are scikit-learn's on the same pairs of labels.
         let metrics = try #require(classified["metrics"] as? [String: Any])
@@ -81,11 +87,11 @@ import Testing
     @Test func int16FramesEqualCsv() throws {
         let (dir, model) = Self.simulated
         let counts = try Self.channels("\(dir)/sim01.hea").map { $0.map { ($0.isNaN ? 0 : $0 * 10000).rounded() } }
-        let csv = try DaemonProcess(["score", "--model", model, "--rate", "10", "--no-rate-check"])
+        let csv = try DaemonProcess(["score", "--db", Self.freshStore(), "--model", model, "--rate", "10", "--no-rate-check"])
         csv.write(BeltLines.csv(counts).joined(separator: "\n"))
         csv.closeInput()
         #expect(csv.finish().status == 0)
-        let raw = try DaemonProcess(["score", "--model", model, "--rate", "10", "--format", "int16", "--no-rate-check"])
+        let raw = try DaemonProcess(["score", "--db", Self.freshStore(), "--model", model, "--rate", "10", "--format", "int16", "--no-rate-check"])
         raw.write(BeltLines.int16(counts))
         raw.closeInput()
         let end = raw.finish()
@@ -99,7 +105,7 @@ import Testing
         let lines = BeltLines.csv(try Self.channels("\(dir)/sim02.hea"))
         let path = "\(dir)/belt-\(UUID().uuidString).csv"
         FileManager.default.createFile(atPath: path, contents: Data((lines[0..<3000].joined(separator: "\n") + "\n").utf8))
-        let daemon = try DaemonProcess(["score", "--model", model, "--rate", "10", "--input", path, "--follow",
+        let daemon = try DaemonProcess(["score", "--db", Self.freshStore(), "--model", model, "--rate", "10", "--input", path, "--follow",
                                         "--no-rate-check"])
         let file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try file.seekToEnd()
@@ -135,7 +141,7 @@ import Testing
         let (dir, model) = Self.simulated
         let lines = BeltLines.csv(try Self.channels("\(dir)/sim02.hea").map { s in stride(from: 0, to: s.count, by: 10).map { s[$0] } },
                                   header: false)
-        let daemon = try DaemonProcess(["score", "--model", model, "--rate", "1", "--speed", "60", "--max-gap", "20",
+        let daemon = try DaemonProcess(["score", "--db", Self.freshStore(), "--model", model, "--rate", "1", "--speed", "60", "--max-gap", "20",
                                         "--no-rate-check"])
         let pace = 1.0 / 60
         for (k, line) in lines[0..<180].enumerated() {
@@ -193,7 +199,7 @@ import Testing
         print("c03r by a CNN trained on the other 7 belt records: \(metrics)")
         #expect((metrics["accuracy"] as? Double ?? 0) > 0.8)
 
-        let daemon = try DaemonProcess(["score", "--model", model, "--rate", "1", "--no-rate-check"])
+        let daemon = try DaemonProcess(["score", "--db", Self.freshStore(), "--model", model, "--rate", "1", "--no-rate-check"])
         daemon.write(BeltLines.csv(try Self.channels(record)).joined(separator: "\n") + "\n")
         daemon.closeInput()
         #expect(daemon.finish().status == 0)

@@ -9,9 +9,15 @@ final class DaemonProcess: @unchecked Sendable {
     private var out = Data(), err = Data()
     private let drained = DispatchGroup()
 
-    init(_ arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: StimBinary.path)
-        process.arguments = arguments
+    /// `fileSizeLimit`: the child may write files up to this many KiB (bash's `ulimit -f`), as on a full disk.
+    init(_ arguments: [String], fileSizeLimit: Int? = nil) throws {
+        if let fileSizeLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = ["-c", "ulimit -f \(fileSizeLimit) && exec \"$0\" \"$@\"", StimBinary.path] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: StimBinary.path)
+            process.arguments = arguments
+        }
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Decodes a belt's byte stream into frames of `channels` samples, in whatever pieces the bytes arrive:
 /// CSV lines of `channels` numbers (an empty field or `nan` is an invalid sample; a first line that is not
 /// numbers is a header) or raw little-endian int16 frames. A line that cannot be read is reported with its
@@ -79,7 +81,7 @@ public struct SampleDecoder: Sendable {
         if text.hasSuffix("\r") { text.removeLast() }
         guard !text.allSatisfy({ $0 == " " || $0 == "\t" }) else { return }
         let fields = text.split(separator: ",", omittingEmptySubsequences: false)
-            .map { $0.trimmingCharacters(in: " \t") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
         var values: [Float] = []
         values.reserveCapacity(fields.count)
         var bad: String?
@@ -103,14 +105,5 @@ public struct SampleDecoder: Sendable {
             return
         }
         frames.append(contentsOf: values)
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        var s = self
-        while let f = s.first, set.contains(f) { s.removeFirst() }
-        while let l = s.last, set.contains(l) { s.removeLast() }
-        return String(s)
     }
 }

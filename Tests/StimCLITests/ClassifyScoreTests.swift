@@ -135,6 +135,27 @@ import Testing
         #expect(daemon.lines.count >= 60)
     }
 
+    /// A followed FIFO whose writer comes and goes (a belt reader restarted): the stream goes on across writers.
+    @Test func followedFifoOutlivesItsWriters() throws {
+        let (dir, model) = Self.simulated
+        let lines = BeltLines.csv(try Self.channels("\(dir)/sim02.hea"))
+        let fifo = "\(dir)/belt-\(UUID().uuidString).fifo"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let daemon = try DaemonProcess(["score", "--db", Self.freshStore(), "--model", model, "--rate", "10", "--input", fifo,
+                                        "--follow", "--no-rate-check"])
+        for part in [lines[0..<12_000], lines[12_000..<24_001]] {
+            let writer = try #require(FileHandle(forWritingAtPath: fifo))
+            writer.write(Data((part.joined(separator: "\n") + "\n").utf8))
+            try writer.close()
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        daemon.waitForMinutes(39, timeout: 20)
+        daemon.signal(SIGTERM)
+        #expect(daemon.finish().status == 0)
+        let classified = try #require(try Self.classify(model, "\(dir)/sim02.hea")["minutes"] as? [[String: Any]])
+        #expect(daemon.lines.count == 39 && Self.comparable(daemon.lines) == Self.comparable(Array(classified.prefix(39))))
+    }
+
     /// The belt falls silent for 5 minutes of a stream running 60× real time: 5 disconnected minutes, then
     /// scoring resumes. The silence is counted on the wall clock, so minute indices keep to time.
     @Test func unpluggedBeltOnALiveStream() throws {
@@ -168,6 +189,10 @@ import Testing
         let (dir, model) = Self.simulated
         let wrong = try StimBinary.run(["score", "--model", model, "--rate", "10", "--channels", "3"])
         #expect(wrong.status != 0 && wrong.stderr.contains("the model takes 2 channels"))
+        let csv = "\(dir)/other-\(UUID().uuidString).csv"
+        try "x,y\n1,2\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let channel = try StimBinary.run(["classify", model, csv, "--csv-rate", "1"])
+        #expect(channel.status != 0 && channel.stderr.contains("has no channel"), "\(channel.stderr)")
         let rate = try StimBinary.run(["score", "--model", model, "--rate", "1.01"])
         #expect(rate.status != 0 && rate.stderr.contains("does not give a whole number of samples per minute"))
         let missing = try StimBinary.run(["score", "--model", model, "--rate", "1", "--input", "\(dir)/none.csv"])

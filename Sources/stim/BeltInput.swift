@@ -16,7 +16,7 @@ final class BeltInput {
 
     let path: String
     let follow: Bool
-    /// A pipe or FIFO delivers samples as they are taken; a regular file holds a backlog first.
+    /// A pipe, FIFO or device delivers samples as they are taken; a regular file holds a backlog first.
     let isStream: Bool
     /// A followed file has been read to its end at least once: what comes next is live.
     private(set) var reachedEnd = false
@@ -38,9 +38,10 @@ final class BeltInput {
         }
         var st = stat()
         guard stat(path, &st) == 0 else { throw RuntimeError.input("\(path): \(String(cString: strerror(errno)))") }
-        isStream = (st.st_mode & S_IFMT) == S_IFIFO
+        // A FIFO, a serial device or a socket: anything but a regular file delivers samples as they are taken.
+        isStream = (st.st_mode & S_IFMT) != S_IFREG
         // A followed FIFO is opened for writing too, so that writers may come and go without an end of stream.
-        fd = open(path, isStream && follow ? O_RDWR : O_RDONLY)
+        fd = open(path, follow && (st.st_mode & S_IFMT) == S_IFIFO ? O_RDWR : O_RDONLY)
         guard fd >= 0 else { throw RuntimeError.input("\(path): \(String(cString: strerror(errno)))") }
         inode = st.st_ino
     }

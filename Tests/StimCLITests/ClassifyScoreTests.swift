@@ -192,7 +192,7 @@ import Testing
         let csv = "\(dir)/other-\(UUID().uuidString).csv"
         try "x,y\n1,2\n".write(toFile: csv, atomically: true, encoding: .utf8)
         let channel = try StimBinary.run(["classify", model, csv, "--csv-rate", "1"])
-        #expect(channel.status != 0 && channel.stderr.contains("has no channel"), "\(channel.stderr)")
+        #expect(channel.status != 0 && channel.stderr.contains("no signal named 'Resp C'"), "\(channel.stderr)")
         let rate = try StimBinary.run(["score", "--model", model, "--rate", "1.01"])
         #expect(rate.status != 0 && rate.stderr.contains("does not give a whole number of samples per minute"))
         let missing = try StimBinary.run(["score", "--model", model, "--rate", "1", "--input", "\(dir)/none.csv"])

@@ -104,7 +104,7 @@ struct QualityOptions: ParsableArguments {
     @Option(help: "Bridge runs of invalid or missing samples up to this many seconds; longer ones flag the minute.")
     var maxGap: Double = 5
 
-    @Option(help: "Input values at or beyond LOW:HIGH count as clipped (the ADC's rails; int16 input defaults to -32768:32767).")
+    @Option(help: "Input values at or beyond LOW:HIGH count as clipped (the ADC's rails; int16 input defaults to -32768:32767). A negative LOW needs the = form: --range=-1.6:1.6.")
     var range: String?
 
     @Option(help: "A channel clipped for at least this share of a minute flags it saturated.")

@@ -1,5 +1,4 @@
 import Foundation
-import StimRuntime
 
 /// The daemon's input: stdin, a FIFO, or a file that may still be growing. It hands out bytes as they come and
 /// says when nothing came (so the daemon can watch the clock). A followed file is read like `tail -f`: when it
@@ -37,12 +36,12 @@ final class BeltInput {
             return
         }
         var st = stat()
-        guard stat(path, &st) == 0 else { throw RuntimeError.input("\(path): \(String(cString: strerror(errno)))") }
+        guard stat(path, &st) == 0 else { throw CommandError("\(path): \(String(cString: strerror(errno)))") }
         // A FIFO, a serial device or a socket: anything but a regular file delivers samples as they are taken.
         isStream = (st.st_mode & S_IFMT) != S_IFREG
         // A followed FIFO is opened for writing too, so that writers may come and go without an end of stream.
         fd = open(path, follow && (st.st_mode & S_IFMT) == S_IFIFO ? O_RDWR : O_RDONLY)
-        guard fd >= 0 else { throw RuntimeError.input("\(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw CommandError("\(path): \(String(cString: strerror(errno)))") }
         inode = st.st_ino
     }
 

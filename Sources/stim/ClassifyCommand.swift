@@ -48,13 +48,13 @@ struct ClassifyCommand: ParsableCommand {
         let loaded = try RecordingLoader.load(path: recording, channels: names, samplingRate: csvRate)
         let signals = try names.map { name in
             guard let s = loaded.recording.signal(named: name) else {
-                throw RuntimeError.input("\(recording) has no channel '\(name)' (the model's input); it has "
+                throw CommandError("\(recording) has no channel '\(name)' (the model's input); it has "
                     + loaded.recording.signals.map { "'\($0.name)'" }.joined(separator: ", "))
             }
             return s
         }
         guard let rate = signals.first?.samplingRate, signals.allSatisfy({ $0.samplingRate == rate }) else {
-            throw RuntimeError.input("the model's channels differ in sampling rate in \(recording)")
+            throw CommandError("the model's channels differ in sampling rate in \(recording)")
         }
         let scorer = try MinuteScorer(model: student, inputRate: rate, options: quality.scorerOptions(start: 0))
         if !scorer.canResample {

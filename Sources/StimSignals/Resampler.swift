@@ -9,8 +9,8 @@ import Foundation
 public struct Resampler: Sendable {
     public let up: Int
     public let down: Int
-    private let taps: [Double]
-    private let halfLength: Int
+    let taps: [Double]
+    let halfLength: Int
 
     /// A resampler from `source` to `target` Hz, or nil when the ratio is not a fraction with terms up to 10,000
     /// (e.g. 25.6 Hz → 1 Hz is 5/128; 100 → 1 is 1/100).

@@ -48,11 +48,11 @@ public struct Windower: Sendable {
         let outside = labelByMinute.keys.filter { $0 < 0 || $0 >= minutes }.count
         if outside > 0 { summary.skipped[.outsideRecording] = outside }
 
-        var running: RunningNormalizer?
-        if case .runningZScore(let history) = normalization.method {
-            running = RunningNormalizer(channels: signals.count, historyMinutes: history, epsilon: normalization.epsilon,
-                                        clip: normalization.clip)
+        if normalization.method != .recordZScore,
+           let problem = MinuteNormalizer.problem(normalization, channels: signals.count) {
+            throw RecordingError(file: file, problem: problem)
         }
+        var causal = MinuteNormalizer(normalization, channels: signals.count)
         // Only the record z-score needs a pass over the whole recording.
         let recordStatistics = normalization.method == .recordZScore
             ? resampled.map { MinuteStatistics($0[...]).meanAndStandardDeviation() } : []
@@ -77,13 +77,10 @@ public struct Windower: Sendable {
             }
             guard let label, reason == nil else {
                 if label != nil, let reason { summary.skipped[reason, default: 0] += 1 }
-                running?.skip(minute, samplesPerChannel: t)
+                causal?.skip(minute, samplesPerChannel: t)
                 continue
             }
-            switch normalization.method {
-            case .none: break
-            case .runningZScore: running?.normalize(&minute, samplesPerChannel: t)
-            case .recordZScore:
+            if normalization.method == .recordZScore {
                 for c in 0..<signals.count {
                     let (mean, std) = recordStatistics[c]
                     let scale = 1 / Double(max(Float(std), normalization.epsilon))
@@ -91,14 +88,8 @@ public struct Windower: Sendable {
                         minute[i] = clipped(Float((Double(minute[i]) - mean) * scale), normalization.clip)
                     }
                 }
-            case .fixedAffine(let offset, let scale):
-                guard offset.count == signals.count, scale.count == signals.count else {
-                    throw RecordingError(file: file, problem: "fixed-affine normalization needs one offset and one scale "
-                        + "per channel (\(signals.count))")
-                }
-                for c in 0..<signals.count {
-                    for i in (c * t)..<((c + 1) * t) { minute[i] = clipped((minute[i] - offset[c]) * scale[c], normalization.clip) }
-                }
+            } else {
+                causal?.normalize(&minute, samplesPerChannel: t)
             }
             windows.append(Window(record: recording.name, minute: m, apnea: label, samples: minute, channels: names,
                                   samplingRate: targetRate))

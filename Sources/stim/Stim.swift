@@ -12,6 +12,6 @@ struct Stim: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [SimulateCommand.self, WindowsCommand.self, ExportCommand.self, TrainCommand.self, InspectCommand.self,
-                      ExportFirmwareCommand.self, ReportCommand.self]
+                      ExportFirmwareCommand.self, ReportCommand.self, ClassifyCommand.self, ScoreCommand.self]
     )
 }

@@ -88,6 +88,12 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Threads the teacher's and identity network's training batches are spread over.")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
+    @Flag(help: "Skip the utility and privacy report (DATASET.report.json and .html, on the held-out records).")
+    var noReport = false
+
+    @Flag(help: "Report on the shipped stimuli only, without the comparisons (stimuli made without anonymization, a VAE baseline).")
+    var noComparisons = false
+
     @Flag(help: "Discard the journal of an interrupted run instead of resuming it.")
     var restart = false
 
@@ -175,16 +181,37 @@ struct ExportCommand: ParsableCommand {
                           + "run the same command again to resume")
             throw ExitCode(130)
         }
-        try pipeline.write(result, to: out, producer: "stim \(Stim.configuration.version) export")
-        let report = ExportReport(result, dataset: out, seconds: (clock.now - start) / .seconds(1))
-        if json { try Output.json(report) } else { report.print() }
+        var summary = ReportSummary()
+        var reportPaths: (json: String, html: String)?
+        if !noReport {
+            if result.heldOut.count == 0 {
+                Output.status("no records held out (--holdout 0): no utility and privacy report")
+            } else {
+                let report = try pipeline.evaluate(result, dataset: out, plan: .init(comparisons: !noComparisons)) { step in
+                    switch step {
+                    case .stage(let name): line.show("report: " + name.replacingOccurrences(of: "_", with: " "))
+                    case .utility(.training(let kind, let source)): line.show("report: \(kind.rawValue) on \(source)")
+                    case .utility(.student(.epoch(let report))): line.show("report: " + epochProgress(report))
+                    case .utility(.student(.search(let done, let total))): line.show("report: search \(done)/\(total)")
+                    }
+                }
+                line.finish()
+                summary = report.summary
+                reportPaths = try ExportPipeline.writeReport(report, dataset: out)
+            }
+        }
+        try pipeline.write(result, to: out, summary: summary, producer: "stim \(Stim.configuration.version) export")
+        var outcome = ExportOutcome(result, dataset: out, seconds: (clock.now - start) / .seconds(1))
+        outcome.report = reportPaths?.html
+        outcome.reportJSON = reportPaths?.json
+        if json { try Output.json(outcome) } else { outcome.print() }
     }
 }
 
 extension AnonymizationOptions.Target: ExpressibleByArgument {}
 
 /// What `stim export` reports.
-struct ExportReport: Encodable {
+struct ExportOutcome: Encodable {
     var dataset: String
     var teacher: String
     var teacherSha256: String
@@ -205,9 +232,13 @@ struct ExportReport: Encodable {
     var stimuliPerSecond: Double
     var timeSplit: [String: Double]
     var seconds: Double
+    /// The report's HTML and JSON files, when one was made.
+    var report: String?
+    var reportJSON: String?
 
     enum CodingKeys: String, CodingKey {
-        case dataset, teacher, stimuli, attempts, failed, acceptance, anonymization, resumed, seconds
+        case dataset, teacher, stimuli, attempts, failed, acceptance, anonymization, resumed, seconds, report
+        case reportJSON = "report_json"
         case teacherSha256 = "teacher_sha256", trainingRecords = "training_records", heldOutRecords = "held_out_records"
         case trainingWindows = "training_windows", heldOutWindows = "held_out_windows"
         case teacherValidationAccuracy = "teacher_validation_accuracy", perClass = "per_class", meanSteps = "mean_steps"
@@ -261,6 +292,7 @@ struct ExportReport: Encodable {
                                      100 * (timeSplit["teacher"] ?? 0) / total, 100 * (timeSplit["identity"] ?? 0) / total,
                                      100 * (timeSplit["optimizer"] ?? 0) / total)))
         rows.append(("time", String(format: "%.1f s", seconds)))
+        if let report { rows.append(("report", "\(report) (and \(reportJSON ?? "JSON"))")) }
         Output.table(rows)
     }
 }

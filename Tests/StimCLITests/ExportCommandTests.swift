@@ -13,10 +13,10 @@ import Testing
         return nights.map { "\(dir)/\($0["record"] as? String ?? "").hea" }
     }
 
-    static func options(_ out: String, count: Int) -> [String] {
+    static func options(_ out: String, count: Int, report: Bool = false) -> [String] {
         ["--rate", "1", "--out", out, "--count", "\(count)", "--teacher-epochs", "10", "--identity-epochs", "5",
          "--threshold-min", "0.6", "--threshold-max", "0.9",
-         "--threads", "1", "--holdout", "1", "--seed", "5"]
+         "--threads", "1", "--holdout", "1", "--seed", "5"] + (report ? [] : ["--no-report"])
     }
 
     @Test func exportsSimulatedNights() throws {
@@ -24,7 +24,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let records = try Self.nights(dir)
         let out = "\(dir)/stimuli.stim"
-        let report = try StimBinary.json(["export"] + records + Self.options(out, count: 20))
+        let report = try StimBinary.json(["export"] + records + Self.options(out, count: 20, report: true))
         #expect(report["stimuli"] as? Int == 20 && report["per_class"] as? [Int] == [10, 10])
         #expect((report["attempts"] as? Int ?? 0) >= 20)
         #expect((report["training_records"] as? [String])?.count == 3 && (report["held_out_records"] as? [String])?.count == 1)
@@ -43,6 +43,20 @@ import Testing
         #expect(header.provenance.anonymization?.target == .marginal)
         #expect(header.provenance.anonymization?.identities == 3)
         #expect(header.provenance.producer.contains("export"))
+        // The report beside the dataset, on the held-out record, and its summary in the header.
+        #expect(report["report"] as? String == "\(dir)/stimuli.report.html")
+        let html = try String(contentsOfFile: "\(dir)/stimuli.report.html", encoding: .utf8)
+        #expect(html.contains("<svg") && !html.contains("<script"))
+        let json = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/stimuli.report.json"))) as? [String: Any])
+        let sets = (json["stimulus_sets"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(sets == ["stimuli (anonymized, marginal)", "stimuli (not anonymized)", "VAE baseline"])
+        let teacherAccuracy = ((json["utility"] as? [String: Any])?["teacher"] as? [String: Any])?["accuracy"] as? Double
+        #expect(abs(header.summary.teacherAccuracy - (teacherAccuracy ?? -1)) < 1e-12,
+                "header \(header.summary.teacherAccuracy), report \(String(describing: teacherAccuracy))")
+        #expect(header.summary.evaluation.hasPrefix("fixed record split: trained on 3 records"),
+                "\(header.summary.evaluation)")
+        #expect(header.summary.studentAccuracy > 0 && header.summary.reidentificationChance == 1.0 / 3)
         let chunk = try reader.chunk(at: 0)
         #expect(reader.chunkCount == 1 && chunk.count == 20)
         let p = chunk.probabilities()

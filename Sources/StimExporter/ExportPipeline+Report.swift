@@ -1,0 +1,64 @@
+import Foundation
+import StimLearn
+
+extension ExportPipeline {
+    /// What the report compares the shipped stimuli with.
+    public struct ReportPlan: Sendable {
+        /// Also synthesize the same number of stimuli without anonymization (when the export anonymized), and
+        /// sample as many from a VAE trained on the training windows: the two comparisons.
+        public var comparisons = true
+
+        public init(comparisons: Bool = true) {
+            self.comparisons = comparisons
+        }
+    }
+
+    /// `DATASET.stim` → `DATASET.report` (add `.json` or `.html`).
+    public static func reportStem(dataset: String) -> String {
+        (dataset.hasSuffix(".stim") ? String(dataset.dropLast(5)) : dataset) + ".report"
+    }
+
+    /// The utility and privacy evaluation of a completed export on its held-out records: the shipped stimuli, and
+    /// with `plan.comparisons` stimuli made without anonymization and a VAE baseline.
+    public func evaluate(_ result: ExportResult, dataset: String, plan: ReportPlan = ReportPlan(),
+                         progress: ((ExportEvaluation.Progress) -> Void)? = nil) throws -> ExportReport {
+        guard result.heldOut.count > 0 else {
+            throw ExportError.data("no held-out records: the report evaluates on records kept out of training (--holdout)")
+        }
+        let shape = result.training.exampleShape
+        let teacher = try Student(body: result.teacher.body, inputShape: shape, classes: result.training.classes)
+        let synthesis = result.settings.synthesis
+        var sets = [(name: synthesis.anonymization.map { "stimuli (anonymized, \($0.target.rawValue))" } ?? "stimuli",
+                     set: result.stimuli)]
+        if plan.comparisons, synthesis.anonymization != nil {
+            progress?(.stage("stimuli_not_anonymized"))
+            guard case .net(let net) = result.teacher.body else { throw ExportError.parameter("the teacher must be a network") }
+            var plain = synthesis
+            plain.anonymization = nil
+            let synthesizer = try StimulusSynthesizer(teacher: try Sequential(neuralNet: net, inputShape: shape),
+                                                      generatorLayers: result.generatorLayers, settings: plain)
+            try synthesizer.run()
+            sets.append((name: "stimuli (not anonymized)", set: synthesizer.stimuli))
+        }
+        var evaluation = ExportEvaluation()
+        evaluation.vaeSamples = plan.comparisons ? synthesis.count : 0
+        let acceptance = result.log.attempts.map {
+            AcceptanceAttempt(targetClass: $0.targetClass, threshold: Double($0.threshold), steps: $0.steps, accepted: $0.accepted)
+        }
+        return try evaluation.run(dataset: dataset, training: result.training, heldOut: result.heldOut, teacher: teacher,
+                                  stimulusSets: sets, acceptance: acceptance, progress: progress)
+    }
+
+    /// Writes `report` as `DATASET.report.json` and `DATASET.report.html`; returns both paths.
+    public static func writeReport(_ report: ExportReport, dataset: String) throws -> (json: String, html: String) {
+        let stem = reportStem(dataset: dataset)
+        let paths = (json: stem + ".json", html: stem + ".html")
+        do {
+            try report.json().write(to: URL(fileURLWithPath: paths.json), options: .atomic)
+            try Data(report.html().utf8).write(to: URL(fileURLWithPath: paths.html), options: .atomic)
+        } catch {
+            throw ExportError.data("cannot write the report beside \(dataset): \(error.localizedDescription)")
+        }
+        return paths
+    }
+}

@@ -31,17 +31,28 @@ def cpus(threads):
 
 
 def run_stim(a, threads):
-    cmd = ["taskset", "-c", cpus(threads), a.stim_bench, "export", "--json", "--threads", str(threads),
+    """One `StimBench export` round without anonymization (the peers have none), pinned to `threads` CPUs (its AM
+    loop runs at batch 1 on one thread); its fields mapped onto the peers' (bench/README.md documents both)."""
+    cmd = ["taskset", "-c", cpus(threads), a.stim_bench, "export", "--json", "--anonymize", "none", "--rounds", "1",
            "--count", str(a.count)]
     log("compare: " + " ".join(cmd))
     out = subprocess.run(cmd, capture_output=True, text=True)
     if out.returncode != 0:
         raise SystemExit(f"StimBench export failed ({out.returncode}):\n{out.stderr}")
-    return [dict(r, peer=r.get("peer", "stim")) for r in json_lines(out.stdout)]
+    records = []
+    for r in json_lines(out.stdout):
+        parts = r["generator_s"] + r["teacher_s"] + r["identity_s"] + r["optimizer_s"]
+        teacher_share = r["teacher_s"] / parts if parts > 0 else float("nan")
+        records.append(dict(r, peer="stim", threads=threads, steps_per_s=r["steps"] / r["seconds"],
+                            steps_per_stimulus=r["steps"] / r["stimuli"], step_ms=r["ms_per_step"],
+                            teacher_ms=r["ms_per_step"] * teacher_share,
+                            generator_ms=r["ms_per_step"] * (1 - teacher_share), load1=os.getloadavg()[0]))
+    return records
 
 
 def run_peers(a, threads):
     cmd = [a.python, os.path.join(HERE, "peers.py"), "--json", "--threads", str(threads), "--count", str(a.count)]
+    cmd += ["--teacher", a.teacher] if a.teacher else []
     log("compare: " + " ".join(cmd[1:]))
     out = subprocess.run(cmd, capture_output=True, text=True)
     for line in out.stderr.splitlines():
@@ -83,8 +94,11 @@ def report(a, results, stim_present):
     lines += ["", f"1-minute load average during the peers' runs: {min(loads):.1f} to {max(loads):.1f} "
               f"(other builds share the CPUs; ratios come from rounds run back to back)." if loads else ""]
     versions = sorted({r.get("version", "") for peers in results.values() for recs in peers.values() for r in recs} - {""})
-    lines += ["", "Peers: " + "; ".join(versions) + ". Teacher and generator weights: bench/learn/common.py; the "
-              "time split is measured on separately compiled teacher and generator parts (bench/export/peers.py)."]
+    teacher = (f"trained by bench/export/teacher.py ({a.teacher})" if a.teacher
+               else "common.teacher_params() (random; stim trains its own: compare steps/s)")
+    lines += ["", "Peers: " + "; ".join(versions) + f". Peers' teacher: {teacher}; stim's: trained on the belts by "
+              "`StimBench export` (10 epochs). Peers' time split: separately compiled teacher and generator parts "
+              "(bench/export/peers.py); stim's: its synthesizer's own timers (generator includes Adam)."]
     return "\n".join(lines)
 
 
@@ -95,6 +109,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--threads", default="2,1")
     ap.add_argument("--count", type=int, default=500)
+    ap.add_argument("--teacher", help="teacher weights for the peers (bench/export/teacher.py); default random")
     ap.add_argument("--out", required=True, help="folder for the raw JSON lines and the report")
     ap.add_argument("--command", default="bench/export/compare")
     a = ap.parse_args()

@@ -190,8 +190,9 @@ def run_tf(args):
 
         def reset(weights, g=g, opt=opt):
             set_generator(g, weights)
-            for v in opt.variables:
-                v.assign(tf.zeros_like(v))
+            for v in opt.variables:   # the step count and moments; the learning rate is a variable too: kept
+                if not v.path.endswith("learning_rate"):
+                    v.assign(tf.zeros_like(v))
 
         def call(cl, threshold, z, step=step):
             x, probs, done = step(tf.constant(cl, tf.int32), tf.constant(threshold, tf.float32), tf.constant(z))

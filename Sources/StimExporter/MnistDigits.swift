@@ -70,12 +70,12 @@ struct IdxArray {
             throw MnistError(file: path, problem: "gzip: \(error)")
         }
         let headerSize = 4 + 4 * rank
+        guard bytes.count >= 4, bytes[0] == 0, bytes[1] == 0, bytes[2] == 0x08, Int(bytes[3]) == rank else {
+            let magic = bytes.prefix(4).map(String.init).joined(separator: " ")
+            throw MnistError(file: path, problem: "wrong magic \(magic): expected 0 0 8 \(rank) (unsigned bytes of rank \(rank))")
+        }
         guard bytes.count >= headerSize else {
             throw MnistError(file: path, problem: "\(bytes.count) bytes are too short for an IDX header of rank \(rank)")
-        }
-        guard bytes[0] == 0, bytes[1] == 0, bytes[2] == 0x08, Int(bytes[3]) == rank else {
-            let magic = bytes[..<4].map(String.init).joined(separator: " ")
-            throw MnistError(file: path, problem: "wrong magic \(magic): expected 0 0 8 \(rank) (unsigned bytes of rank \(rank))")
         }
         shape = (0..<rank).map { axis in bytes[(4 + 4 * axis)..<(8 + 4 * axis)].reduce(0) { $0 << 8 | Int($1) } }
         let held = bytes.count - headerSize

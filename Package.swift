@@ -31,6 +31,8 @@ let package = Package(
             name: "CStimProto",
             linkerSettings: [.linkedLibrary("protobuf-c")]
         ),
+        // The system SQLite (apt libsqlite3-dev) for the runtime's night store.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // CRC-32C with the processor's CRC instructions, for reading and writing files at memory speed.
         .target(name: "CStimCRC"),
         // The Adam update in C: vectorized IEEE square roots, which Swift's errno-preserving sqrt prevents.
@@ -42,13 +44,13 @@ let package = Package(
         // Layers with gradients, losses, optimizers, training; quantization and model files.
         .target(name: "StimLearn", dependencies: ["StimKernels", "StimFirmware", "StimFormats", "CStimVector"]),
         // The system zlib (zlib1g-dev), for MNIST's gzipped IDX files.
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The data owner's side: teacher, identity network, activation-maximization stimuli, anonymization,
         // and the utility and privacy report.
         .target(name: "StimExporter", dependencies: ["StimFormats", "StimSignals", "StimLearn", "CZlib"]),
         // The end user's side, lean enough for a Pi Zero: scoring minutes, the night daemon and its store,
         // device profiles. Never imports StimExporter.
-        .target(name: "StimRuntime", dependencies: ["StimFormats", "StimSignals", "StimLearn"]),
+        .target(name: "StimRuntime", dependencies: ["StimFormats", "StimSignals", "StimLearn", "CSQLite"]),
         .executableTarget(
             name: "stim",
             dependencies: [
@@ -69,6 +71,6 @@ let package = Package(
         .testTarget(name: "StimLearnTests", dependencies: ["StimLearn", "StimFirmware", "StimSignals", "StimTestSupport"]),
         .testTarget(name: "StimExporterTests", dependencies: ["StimExporter", "StimLearn", "StimSignals", "StimFormats", "StimTestSupport"]),
         .testTarget(name: "StimRuntimeTests", dependencies: ["StimRuntime", "StimLearn", "StimSignals", "StimFormats", "StimTestSupport"]),
-        .testTarget(name: "StimCLITests", dependencies: ["stim", "StimFirmware", "StimFormats", "StimLearn", "StimSignals", "StimTestSupport"]),
+        .testTarget(name: "StimCLITests", dependencies: ["stim", "StimFirmware", "StimFormats", "StimLearn", "StimSignals", "StimRuntime", "StimTestSupport"]),
     ]
 )

@@ -32,7 +32,6 @@ splits the measured step time. `--json`: one JSON line per peer on stdout; check
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 
@@ -383,21 +382,13 @@ def main():
     ok = True
     for fam in [f for f in ["tf", "jax"] if f in a.peers.split(",")]:
         cmd = [sys.executable, os.path.abspath(__file__), "--worker", fam] + sys.argv[1:]
-        p = subprocess.Popen([c for c in cmd if c != "--json"], env=env, stdout=subprocess.PIPE, text=True)
-        for line in p.stdout:
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:
-                log(line.rstrip())
-                continue
-            kind = rec.pop("kind", None)
+
+        def handle(kind, rec):
             if kind == "result":
                 print(json.dumps(rec) if a.json else human(rec), flush=True)
             else:
-                log(rec.get("text", line.rstrip()))
-        if p.wait() != 0:
-            log(f"peer {fam} failed with status {p.returncode}")
-            ok = False
+                log(rec.get("text", json.dumps(rec)))
+        ok &= common.run_worker([c for c in cmd if c != "--json"], env, handle, log)
     sys.exit(0 if ok else 1)
 
 

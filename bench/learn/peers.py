@@ -15,7 +15,6 @@ the same `--threads` CPUs. Before timing, each peer's results are checked agains
 import argparse
 import json
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -416,23 +415,15 @@ def main():
         mine = [wk for wk in workloads if fam in FAMILIES[wk]]
         cmd = [sys.executable, os.path.abspath(__file__), "--worker", fam, "--workload", ",".join(mine),
                "--threads", str(a.threads), "--runs", str(a.runs), "--min-run-s", str(a.min_run_s)]
-        p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
-        for line in p.stdout:
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:
-                log(line.rstrip())
-                continue
-            kind = rec.pop("kind", None)
+
+        def handle(kind, rec):
             if kind == "measure":
                 print(json.dumps(rec) if a.json else human(rec), flush=True)
             elif kind == "check":
                 checks.append(rec)
             else:
-                log(rec.get("text", line.rstrip()))
-        if p.wait() != 0:
-            log(f"peer {fam} failed with status {p.returncode}")
-            ok = False
+                log(rec.get("text", json.dumps(rec)))
+        ok &= common.run_worker(cmd, env, handle, log)
     ok &= compare(checks, log)
     sys.exit(0 if ok else 1)
 

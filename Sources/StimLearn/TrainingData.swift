@@ -88,7 +88,7 @@ public struct TrainingData: Sendable {
 }
 
 /// Fisher–Yates with the project's generator, so a seed fixes the order on every platform.
-func shuffle(_ values: inout [Int], using generator: inout Xoshiro256StarStar) {
+public func shuffle(_ values: inout [Int], using generator: inout Xoshiro256StarStar) {
     guard values.count > 1 else { return }
     for i in stride(from: values.count - 1, to: 0, by: -1) {
         values.swapAt(i, generator.nextInt(in: 0...i))

@@ -60,8 +60,9 @@ let package = Package(
         ),
         // libFuzzer entry point for the dataset and model readers (README: "Fuzzing").
         .executableTarget(name: "StimFuzz", dependencies: ["StimFormats", "StimKernels", "StimLearn"]),
-        // The formats benchmark against numpy (bench/README.md; run it with bench/run), and `StimBench learn`.
-        .executableTarget(name: "StimBench", dependencies: ["StimFormats", "StimLearn"], path: "bench/StimBench"),
+        // The formats benchmark against numpy (bench/README.md; run it with bench/run), `StimBench learn` and `export`.
+        .executableTarget(name: "StimBench", dependencies: ["StimFormats", "StimLearn", "StimSignals", "StimExporter"],
+                         path: "bench/StimBench"),
         // Test helpers shared by the test targets: repository root, ../shared/data lookup.
         .target(name: "StimTestSupport", path: "Tests/StimTestSupport"),
         .testTarget(name: "StimKernelsTests", dependencies: ["StimKernels", "StimTestSupport"]),

@@ -57,6 +57,17 @@ public struct LabelledWindows: Sendable {
         subset(persons.indices.filter { chosen.contains(persons[$0]) })
     }
 
+    /// The same windows with only the persons that have windows, renumbered in order (for an identity network that
+    /// knows the training records and no others).
+    public func withPresentPersons() -> LabelledWindows {
+        let present = Set(persons).sorted()
+        var index = [Int](repeating: 0, count: personNames.count)
+        for (new, old) in present.enumerated() { index[old] = new }
+        // Checked values stay valid with the persons renumbered.
+        return try! LabelledWindows(exampleShape: exampleShape, classNames: classNames, inputs: inputs, labels: labels,
+                                    persons: persons.map { index[$0] }, personNames: present.map { personNames[$0] })
+    }
+
     /// Class labels as one-hot targets, for training the teacher and students on real windows.
     public func classData() throws -> TrainingData {
         try TrainingData(exampleShape: exampleShape, classes: classes, inputs: inputs, labels: labels)

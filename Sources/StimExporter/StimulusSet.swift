@@ -12,6 +12,7 @@ public struct StimulusSet: Sendable {
     public var targetClasses: [Int]
 
     public var count: Int { targetClasses.count }
+    public var exampleSize: Int { exampleShape.reduce(1, *) }
 
     public init(exampleShape: [Int], classes: Int, inputs: [Float] = [], softLabels: [Float] = [], targetClasses: [Int] = []) {
         self.exampleShape = exampleShape

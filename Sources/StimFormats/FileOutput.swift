@@ -6,15 +6,15 @@ import Darwin
 
 /// A file written under `PATH.partial` and renamed to `PATH` only when complete, so a crash, a kill or a full disk
 /// never leaves a half-written file under the real name (and never destroys an older complete one).
-final class FileOutput {
-    let path: String
+public final class FileOutput {
+    public let path: String
     private let partialPath: String
     private var fd: Int32
-    private(set) var offset = 0
+    public private(set) var offset = 0
     private var buffer: [UInt8] = []
     private static let bufferLimit = 1 << 20
 
-    init(path: String) throws(FormatError) {
+    public init(path: String) throws(FormatError) {
         self.path = path
         partialPath = path + ".partial"
         fd = open(partialPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -24,7 +24,7 @@ final class FileOutput {
 
     deinit { abandon() }
 
-    func write(_ bytes: [UInt8]) throws(FormatError) {
+    public func write(_ bytes: [UInt8]) throws(FormatError) {
         buffer.append(contentsOf: bytes)
         offset += bytes.count
         if buffer.count >= Self.bufferLimit { try flush() }
@@ -53,7 +53,7 @@ final class FileOutput {
     }
 
     /// Flushes, syncs and renames the partial file to its real name.
-    func commit() throws(FormatError) {
+    public func commit() throws(FormatError) {
         try flush()
         if fsync(fd) != 0 && errno != EINVAL {
             let message = systemError()
@@ -70,7 +70,7 @@ final class FileOutput {
     }
 
     /// Closes and deletes the partial file (after an error, or when a writer is dropped unfinished).
-    func abandon() {
+    public func abandon() {
         guard fd >= 0 else { return }
         close(fd)
         fd = -1

@@ -89,6 +89,51 @@ public final class Adam: Optimizer {
         }
     }
 
+    /// Everything a later `step()` depends on besides the parameters: saved with a generator's weights, it lets an
+    /// interrupted run go on exactly where it stopped.
+    public struct State: Sendable, Equatable {
+        public var steps: Int
+        public var beta1Power: Float
+        public var beta2Power: Float
+        public var firstMoment: [[Float]]
+        public var secondMoment: [[Float]]
+
+        public init(steps: Int, beta1Power: Float, beta2Power: Float, firstMoment: [[Float]], secondMoment: [[Float]]) {
+            self.steps = steps
+            self.beta1Power = beta1Power
+            self.beta2Power = beta2Power
+            self.firstMoment = firstMoment
+            self.secondMoment = secondMoment
+        }
+    }
+
+    public var state: State {
+        State(steps: steps, beta1Power: beta1Power, beta2Power: beta2Power, firstMoment: firstMoment.map(\.array),
+              secondMoment: secondMoment.map(\.array))
+    }
+
+    /// Takes up a saved state; it must come from an optimizer over parameters of the same sizes.
+    public func restore(_ state: State) throws {
+        let counts = parameters.map(\.count)
+        guard state.firstMoment.map(\.count) == counts, state.secondMoment.map(\.count) == counts, state.steps >= 0 else {
+            throw LearnError.shape("an Adam state for parameters of \(state.firstMoment.map(\.count)) values, not \(counts)")
+        }
+        steps = state.steps
+        beta1Power = state.beta1Power
+        beta2Power = state.beta2Power
+        for (buffer, values) in zip(firstMoment + secondMoment, state.firstMoment + state.secondMoment) {
+            values.withUnsafeBufferPointer { buffer.copy(from: $0) }
+        }
+    }
+
+    /// Back to the state of a new optimizer: no steps, zero moments.
+    public func reset() {
+        steps = 0
+        beta1Power = 1
+        beta2Power = 1
+        for buffer in firstMoment + secondMoment { buffer.fill(0) }
+    }
+
     /// Updates the elements `elements` of all the parameters laid end to end.
     private func update(elements: Range<Int>, stepSize: Float, correction2: Float) {
         var start = 0

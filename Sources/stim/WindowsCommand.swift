@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StimExporter
 import StimFormats
 import StimSignals
 
@@ -19,26 +20,8 @@ struct WindowsCommand: ParsableCommand {
     @Argument(help: "Recordings: WFDB headers (.hea), EDF/EDF+ (.edf) or CSV (.csv, with --csv-rate).")
     var records: [String]
 
-    @Option(help: "Channels to keep, by name, comma-separated.")
-    var channels = "Resp C,Resp A"
-
-    @Option(help: "Sampling rate of the windows in Hz (default: the recording's own).")
-    var rate: Double?
-
-    @Option(help: "Normalization: running (causal z-score), record (whole-recording z-score) or none.")
-    var normalization: NormalizationChoice = .running
-
-    @Option(help: "Running normalization: minutes of history before each window.")
-    var history = 5
-
-    @Option(help: "Clamp normalized values to ±this (0: no clamp).")
-    var clip: Float = 8
-
-    @Option(help: "Bridge gaps of invalid samples up to this many seconds; longer ones make a minute unusable.")
-    var maxGap: Double = 5
-
-    @Option(help: "Sampling rate of CSV recordings in Hz (CSV files do not state one).")
-    var csvRate: Double?
+    @OptionGroup(title: "Windows")
+    var windowing: WindowingOptions
 
     @Option(help: "Write the windows to this dataset file (.stim).")
     var out: String?
@@ -46,25 +29,16 @@ struct WindowsCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
-    func validate() throws {
-        if let rate, !(rate.isFinite && rate > 0) { throw ValidationError("--rate must be a positive number of Hz") }
-        guard history >= 0 else { throw ValidationError("--history must be 0 or more minutes") }
-        guard clip >= 0, clip.isFinite else { throw ValidationError("--clip must be 0 or a positive number") }
-        guard maxGap >= 0 else { throw ValidationError("--max-gap must be 0 or more seconds") }
-    }
-
     func run() throws {
-        let names = channels.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-        let windower = Windower(channels: names, rate: rate, normalization: windowNormalization, maxGapSeconds: maxGap)
+        let source = windowing.recordWindows
         var summaries: [WindowsReport.Record] = []
         var writer: DatasetWriter?
         for path in records {
-            let loaded = try RecordingLoader.load(path: path, channels: names, samplingRate: csvRate)
-            if loaded.labels.isEmpty {
+            let (windows, summary, labelSource) = try source.windows(of: path)
+            if labelSource == nil {
                 Output.status("\(path): no per-minute labels found (a .apn file beside it, or EDF+ annotations): no windows")
             }
-            let (windows, summary) = try windower.windows(of: loaded.recording, labels: loaded.labels, file: path)
-            summaries.append(WindowsReport.Record(summary, file: path, labels: loaded.labelSource))
+            summaries.append(WindowsReport.Record(summary, file: path, labels: labelSource))
             if let out, let first = windows.first {
                 if writer == nil { writer = try datasetWriter(out, first: first) }
                 try writer?.append(samples: windows.flatMap(\.samples),
@@ -73,7 +47,8 @@ struct WindowsCommand: ParsableCommand {
                 try writer?.endChunk()
             }
         }
-        let report = WindowsReport(records: summaries, channels: names, rate: rate, normalization: normalizationText,
+        let report = WindowsReport(records: summaries, channels: source.windower.channels, rate: windowing.rate,
+                                   normalization: windowing.normalizationText,
                                    dataset: out)
         if let out {
             if let writer {
@@ -86,47 +61,16 @@ struct WindowsCommand: ParsableCommand {
         if json { try Output.json(report) } else { report.print() }
     }
 
-    var windowNormalization: WindowNormalization {
-        switch normalization {
-        case .running: return WindowNormalization(method: .runningZScore(historyMinutes: history), epsilon: 1e-4, clip: clip)
-        case .record: return WindowNormalization(method: .recordZScore, epsilon: 1e-4, clip: clip)
-        case .none: return WindowNormalization(method: .none, clip: clip)
-        }
-    }
-
-    var normalizationText: String { InputInfo.describe(Normalization(windowNormalization, channels: 0)) }
-
     func datasetWriter(_ path: String, first: Window) throws -> DatasetWriter {
-        let norm = Normalization(windowNormalization, channels: first.channels.count)
         // Normalized values lie within ±clip: int16 keeps them to 1/4096 of a standard deviation at clip 8.
-        let encoding: SampleEncoding = normalization != .none && clip > 0
-            ? .symmetric(.int16, channels: first.channels.count, range: clip) : SampleEncoding()
+        let encoding: SampleEncoding = windowing.normalization != .none && windowing.clip > 0
+            ? .symmetric(.int16, channels: first.channels.count, range: windowing.clip) : SampleEncoding()
         let header = DatasetHeader(
-            task: "apnea", classNames: ["normal", "apnea"],
-            input: InputSpec(channels: first.channels.map { Channel(name: $0, unit: "", samplingRate: first.samplingRate) },
-                             samplesPerWindow: first.samplesPerChannel, normalization: norm, windowSeconds: 60),
+            task: "apnea", classNames: ["normal", "apnea"], input: windowing.input(first),
             sampleEncoding: encoding, labelEncoding: .uint8, maxChunkStimuli: 4096,
             provenance: Provenance(producer: "stim \(Stim.configuration.version) windows (real windows, not anonymized)",
                                    createdUTC: ISO8601DateFormatter().string(from: Date())))
         return try DatasetWriter(path: path, header: header)
-    }
-}
-
-enum NormalizationChoice: String, ExpressibleByArgument, CaseIterable {
-    case running, record, none
-}
-
-extension Normalization {
-    /// The format header's statement of a window normalization.
-    init(_ n: WindowNormalization, channels: Int) {
-        switch n.method {
-        case .none: self.init(method: .none, clip: n.clip)
-        case .runningZScore(let history):
-            self.init(method: .runningZScore, historyMinutes: history, epsilon: n.epsilon, clip: n.clip)
-        case .recordZScore: self.init(method: .recordZScore, epsilon: n.epsilon, clip: n.clip)
-        case .fixedAffine(let offset, let scale):
-            self.init(method: .fixedAffine, offset: offset, scale: scale, clip: n.clip)
-        }
     }
 }
 

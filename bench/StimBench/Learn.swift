@@ -3,17 +3,11 @@
 // time per step is its mean, and the printed figure is the median over rounds (plus min and max).
 // `--json`: one JSON line per workload, named as bench/learn/peers.py names them, for bench/learn/compare.
 import Foundation
+import StimExporter
 import StimLearn
 
 /// The teacher CNN (2 belts × 60 samples → 2 classes) is `StudentArchitecture.cnn`.
 let teacherSpecs = StudentArchitecture.cnn.layers(classes: 2)
-
-/// The stimulus generator: 128 noise values → 2 × 60 samples in (−1, 1).
-let generatorSpecs: [LayerSpec] = [
-    .dense(units: 480), .relu, .reshape([32, 15]),
-    .convTranspose1d(filters: 16, kernel: 4, stride: 2, padding: 1), .relu,
-    .convTranspose1d(filters: 2, kernel: 4, stride: 2, padding: 1), .tanh,
-]
 
 /// Multiply-adds per example of one forward pass (dense, convolution and transposed convolution layers).
 func multiplyAdds(_ network: Sequential) -> [Int] {
@@ -141,7 +135,9 @@ func runLearn(_ options: LearnOptions) throws {
     }
     if options.only.contains("b") {
         // (b) One generator step at batch 1 through the frozen teacher: loss −logit[target].
-        let generator = try Sequential(inputShape: [128], layers: generatorSpecs, seed: 3)
+        // The exporter's generator: 128 noise values → 2 × 60 samples in (−1, 1).
+        let generator = try Sequential(inputShape: [128], layers: GeneratorArchitecture.specs(outputShape: [2, 60]),
+                                       seed: 3)
         let z = noise(128, seed: 4)
         let target = 1
         let gradient = FloatBuffer(count: teacher.outputCount)

@@ -147,6 +147,8 @@ do {
         try runLearn(LearnOptions(arguments.dropFirst()))
     } else if arguments.first == "matmul" { try runMatMul(MatMulOptions(arguments.dropFirst()))
     } else if arguments.first == "svm" { try runSvm(SvmBenchOptions(arguments.dropFirst()))
+    } else if arguments.first == "export" { try runExport(ExportBenchOptions(arguments.dropFirst()))
+    } else if arguments.first == "export-utility" { try runExportUtility(ExportUtilityOptions(arguments.dropFirst()))
     } else {
         print(try run(Options(arguments)))
     }

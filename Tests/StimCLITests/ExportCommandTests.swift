@@ -1,0 +1,107 @@
+import Foundation
+import StimFormats
+import StimTestSupport
+import Testing
+
+/// `stim export` on simulated nights: the dataset's header, counts and soft labels; a run killed with SIGKILL and
+/// run again makes the uninterrupted run's stimuli; bad splits are refused with a reason.
+@Suite struct ExportCommandTests {
+    static func nights(_ dir: String) throws -> [String] {
+        let sim = try StimBinary.run(["simulate", "--out", dir, "--persons", "4", "--hours", "2", "--rate", "1", "--json"])
+        #expect(sim.status == 0, "\(sim.stderr)")
+        let nights = try #require(try JSONSerialization.jsonObject(with: Data(sim.stdout.utf8)) as? [[String: Any]])
+        return nights.map { "\(dir)/\($0["record"] as? String ?? "").hea" }
+    }
+
+    static func options(_ out: String, count: Int) -> [String] {
+        ["--rate", "1", "--out", out, "--count", "\(count)", "--teacher-epochs", "3", "--identity-epochs", "3",
+         "--threads", "1", "--holdout", "1", "--seed", "5"]
+    }
+
+    @Test func exportsSimulatedNights() throws {
+        let dir = try StimBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let records = try Self.nights(dir)
+        let out = "\(dir)/stimuli.stim"
+        let report = try StimBinary.json(["export"] + records + Self.options(out, count: 20))
+        #expect(report["stimuli"] as? Int == 20 && report["per_class"] as? [Int] == [10, 10])
+        #expect((report["attempts"] as? Int ?? 0) >= 20)
+        #expect((report["training_records"] as? [String])?.count == 3 && (report["held_out_records"] as? [String])?.count == 1)
+        let teacherPath = "\(dir)/stimuli.teacher.stimm"
+        let teacherBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: teacherPath)))
+        #expect(report["teacher_sha256"] as? String == SHA256.hex(SHA256.digest(teacherBytes)))
+        #expect(!FileManager.default.fileExists(atPath: out + ".journal"))
+
+        let reader = try DatasetReader(path: out)
+        let header = reader.header
+        #expect(header.classNames == ["normal", "apnea"])
+        #expect(header.input.channels.map(\.name) == ["Resp C", "Resp A"] && header.input.samplesPerWindow == 60)
+        #expect(header.input.normalization.method == .runningZScore)
+        #expect(header.provenance.teacherDigest == SHA256.digest(teacherBytes))
+        #expect(header.provenance.generator?.seed == 5 && header.provenance.generator?.thresholdMin == 0.75)
+        #expect(header.provenance.anonymization?.target == .classConditional)
+        #expect(header.provenance.anonymization?.identities == 3)
+        #expect(header.provenance.producer.contains("export"))
+        let chunk = try reader.chunk(at: 0)
+        #expect(reader.chunkCount == 1 && chunk.count == 20)
+        let p = chunk.probabilities()
+        for i in 0..<20 {
+            let row = Array(p[(2 * i)..<(2 * i + 2)])
+            #expect(abs(row.reduce(0, +) - 1) < 1e-5 && row.allSatisfy { (0...1).contains($0) })
+            #expect(row[Int(chunk.targetClass[i])] > 0.75)  // above the lowest threshold
+        }
+        #expect(chunk.targetClass.filter { $0 == 1 }.count == 10)
+        let text = try StimBinary.run(["export"] + records + Self.options("\(dir)/again.stim", count: 4) + ["--no-anonymize"])
+        #expect(text.status == 0 && text.stdout.contains("anonymization  off"))
+    }
+
+    /// SIGKILL in the middle of the synthesis, then the same command again: the stimuli are the uninterrupted run's.
+    @Test func killedExportResumes() throws {
+        let dir = try StimBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let records = try Self.nights(dir)
+        let whole = "\(dir)/whole.stim", killed = "\(dir)/killed/k.stim"
+        try FileManager.default.createDirectory(atPath: "\(dir)/killed", withIntermediateDirectories: true)
+        _ = try StimBinary.json(["export"] + records + Self.options(whole, count: 300))
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: StimBinary.path)
+        process.arguments = ["export"] + records + Self.options(killed, count: 300)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Kill once the journal holds some stimuli (a record is 8 + 8 + 8 + 4 × 122 bytes after a 40-byte head).
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning, Date() < deadline {
+            let size = (try? FileManager.default.attributesOfItem(atPath: killed + ".journal")[.size] as? Int) ?? 0
+            if size >= 40 + 50 * 512 { break }
+            usleep(2_000)
+        }
+        let wasRunning = process.isRunning
+        if wasRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        #expect(wasRunning, "the export finished before it could be killed")
+        #expect(!FileManager.default.fileExists(atPath: killed))
+
+        let report = try StimBinary.json(["export"] + records + Self.options(killed, count: 300))
+        #expect(report["stimuli"] as? Int == 300)
+        let a = try DatasetReader(path: whole).chunk(at: 0), b = try DatasetReader(path: killed).chunk(at: 0)
+        #expect(a.samples == b.samples && a.labels == b.labels && a.targetClass == b.targetClass)
+    }
+
+    @Test func badExportsGiveClearErrors() throws {
+        let dir = try StimBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let records = try Self.nights(dir)
+        let all = try StimBinary.run(["export"] + records + ["--rate", "1", "--out", "\(dir)/x.stim", "--holdout", "4"])
+        #expect(all.status != 0 && all.stderr.contains("leaves none to train the teacher"))
+        let none = try StimBinary.run(["export", "--out", "\(dir)/x.stim"])
+        #expect(none.status != 0)
+        let threshold = try StimBinary.run(["export"] + records + ["--out", "\(dir)/x.stim", "--threshold-min", "0.99",
+                                                                   "--threshold-max", "0.9"])
+        #expect(threshold.status != 0 && threshold.stderr.contains("--threshold-min"))
+        let named = try StimBinary.run(["export"] + records + ["--rate", "1", "--out", "\(dir)/x.stim",
+                                                               "--holdout-records", "nobody"])
+        #expect(named.status != 0 && named.stderr.contains("no record named 'nobody'"))
+    }
+}

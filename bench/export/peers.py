@@ -123,7 +123,7 @@ def run_loop(peer, args, plan, call, reset):
 def report(peer, args, counts, split, version, variant, compile_s):
     s = counts["seconds"]
     teacher_ms, generator_ms = split
-    step_ms = s * 1e3 / counts["calls"]
+    step_ms = s * 1e3 / counts["steps"]   # loop time per Adam step, as StimBench export's ms_per_step
     share = teacher_ms / (teacher_ms + generator_ms)
     emit({"kind": "result", "peer": peer, "threads": args.threads, "stimuli": counts["accepted"],
           "failed": counts["failed"], "acceptance": round(counts["accepted"] / (counts["accepted"] + counts["failed"]), 4),

@@ -35,14 +35,14 @@ struct ExportFirmwareCommand: ParsableCommand {
         switch student.body {
         case .net(let net):
             guard net.inputQuantization != nil else {
-                throw ExportFirmwareError("\(model) is a float32 model: quantize first: stim train --int8")
+                throw CommandError("\(model) is a float32 model: quantize first: stim train --int8")
             }
             bytes = try net.firmwareBuffer(inputShape: [channels, student.input.samplesPerWindow])
         case .svm(let svm):
             let classifier = try SvmClassifier(svm: svm, classes: student.classNames.count)
             let rows = try calibration.map { try DatasetReader(path: $0).allWindows().inputs } ?? []
             if case .linear = classifier.machines, rows.isEmpty {
-                throw ExportFirmwareError("\(model) is a linear SVM: pass --calibration WINDOWS.stim to set its feature range")
+                throw CommandError("\(model) is a linear SVM: pass --calibration WINDOWS.stim to set its feature range")
             }
             bytes = try classifier.firmwareBuffer(inputChannels: channels, calibration: rows).buffer
         }
@@ -59,11 +59,6 @@ struct ExportFirmwareCommand: ParsableCommand {
                                           inputSamples: checked.inputSamples, scratchBytes: checked.scratchBytes)
         if json { try Output.json(report) } else { report.print() }
     }
-}
-
-struct ExportFirmwareError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
 
 struct ExportFirmwareReport: Encodable {

@@ -11,6 +11,7 @@ struct Stim: ParsableCommand {
             per-minute apnea labels in a WFDB .apn file beside them. Files: formats/README.md.
             """,
         version: "0.1.0",
-        subcommands: [SimulateCommand.self, WindowsCommand.self, ExportCommand.self, TrainCommand.self, InspectCommand.self, ExportFirmwareCommand.self]
+        subcommands: [SimulateCommand.self, WindowsCommand.self, ExportCommand.self, TrainCommand.self, InspectCommand.self,
+                      ExportFirmwareCommand.self, ReportCommand.self]
     )
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StimFormats
 import StimLearn
+import StimRuntime
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,6 +21,12 @@ struct TrainCommand: ParsableCommand {
             record-wise. With fewer chunks than folds (a small stimuli dataset) the folds are contiguous runs of \
             the dataset instead. It then trains on all training examples with the best pair. The model stores \
             the feature scaling.
+
+            --device fits training to a device profile (devices/README.md): it caps the threads at the \
+            device's cores, quantizes networks when the device prefers int8, lowers the batch size, the SVM's \
+            kernel cache and support-vector budget until the estimated memory fits the profile's budget, and \
+            the epochs until one timed epoch says training fits its time budget. What cannot fit is refused \
+            before training, saying what to change. The options above are then upper bounds.
             """
     )
 
@@ -56,6 +63,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Quantize a network to int8 for the integer path.")
     var int8 = false
 
+    @Option(help: "Fit training to a device: a profile name (pi-zero, pi-zero-2w, pi-3, pi-4, pi-5) or a profile file.")
+    var device: String?
+
     @OptionGroup(title: "SVM students")
     var svm: SvmTrainOptions
 
@@ -78,23 +88,34 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (all, chunks, header) = try Self.load(dataset)
+        let reader = try DatasetReader(path: dataset)
+        // Planned before the examples load, so a dataset too large for the device is refused at once.
+        let profile = try device.map { try DeviceProfile.find($0, in: DeviceProfileFolders.all) }
+        var plan = try profile.map { try devicePlan($0, reader: reader) }
+        let (all, chunks, header) = try Self.load(reader)
         var training = all, trainingChunks = chunks, held: TrainingData?
         if validation > 0 && all.count >= 10 {
             let (kept, validated) = all.splitIndices(validationFraction: validation, seed: seed)
             (training, trainingChunks, held) = (all.subset(kept), kept.map { chunks[$0] }, all.subset(validated))
         }
+        if let profile {
+            try plan?.fitEpochs(model, on: training, validationExamples: held?.count ?? 0, profile: profile, seed: seed)
+        }
         var options = StudentTrainingOptions()
-        options.epochs = epochs
-        options.batchSize = batchSize
+        options.epochs = plan?.epochs ?? epochs
+        options.batchSize = plan?.batchSize ?? batchSize
         options.learningRate = learningRate
         options.patience = patience > 0 ? patience : nil
-        options.int8 = int8
-        options.threads = threads
+        options.int8 = plan?.int8 ?? int8
+        options.threads = plan?.threads ?? threads
         options.seed = seed
         var foldsKeep: String?
         if model.isSvm {
             svm.apply(to: &options)
+            if let plan {
+                options.cacheBytes = plan.cacheBytes
+                options.supportVectorBudget = plan.supportVectorBudget
+            }
             if svm.search {
                 // Chunks as the groups (one record each, as `stim windows` writes them); with fewer chunks than
                 // folds, contiguous runs of the dataset, so that neighbouring windows rarely straddle a split.
@@ -119,23 +140,44 @@ struct TrainCommand: ParsableCommand {
         let written = StudentModel(task: header.task, classNames: header.classNames, input: header.input,
                                    producer: "stim \(Stim.configuration.version)", body: student.body)
         try ModelFile.write(written, to: out)
+        let fitted = plan.map { DeviceTrainingReport(plan: $0, peakResidentBytes: ProcessMemory.peakResidentBytes()) }
         if model.isSvm {
-            let report = SvmTrainReport(student, model: out, examples: training.count, validationExamples: held?.count ?? 0,
+            var report = SvmTrainReport(student, model: out, examples: training.count, validationExamples: held?.count ?? 0,
                                         parameters: written.parameterCount, seconds: seconds, searchFolds: foldsKeep)
+            report.device = fitted
             if json { try Output.json(report) } else { report.print() }
         } else {
             let report = TrainReport(
                 model: out, examples: training.count, validationExamples: held?.count ?? 0, epochs: student.epochs,
                 bestEpoch: student.bestEpoch + 1, stoppedEarly: student.stoppedEarly, trainingLoss: student.trainingLoss ?? .nan,
                 validationLoss: student.validationLoss, validationAccuracy: student.validationAccuracy,
-                parameters: written.parameterCount, int8: int8)
+                parameters: written.parameterCount, int8: options.int8, device: fitted)
             if json { try Output.json(report) } else { report.print() }
         }
+        if !json { fitted?.print() }
+    }
+
+    /// The device plan for this command's settings on `reader`'s dataset, before its examples are loaded.
+    private func devicePlan(_ profile: DeviceProfile, reader: DatasetReader) throws -> TrainingPlan {
+        var request = TrainingPlan.Request()
+        request.epochs = epochs
+        request.batchSize = batchSize
+        request.threads = threads
+        request.int8 = int8
+        request.cacheBytes = svm.cacheMb << 20
+        request.supportVectorBudget = svm.budget
+        let examples = reader.stimulusCount
+        let shape = TrainingMemory.Shape(examples: examples,
+                                         exampleShape: [reader.header.input.channels.count, reader.header.input.samplesPerWindow],
+                                         classes: reader.header.classNames.count,
+                                         validationFraction: examples >= 10 ? validation : 0)
+        return try TrainingPlan(profile: profile, kind: model, shape: shape, request: request,
+                                availableCores: UsableCores.count(),
+                                baselineBytes: ProcessMemory.residentBytes())
     }
 
     /// Every example of a dataset, with its labels as probabilities, and the chunk each lies in.
-    static func load(_ path: String) throws -> (TrainingData, chunks: [Int], DatasetHeader) {
-        let reader = try DatasetReader(path: path)
+    static func load(_ reader: DatasetReader) throws -> (TrainingData, chunks: [Int], DatasetHeader) {
         let header = reader.header
         let shape = [header.input.channels.count, header.input.samplesPerWindow]
         let (inputs, targets, chunks) = try reader.allWindows()
@@ -158,9 +200,10 @@ struct TrainReport: Encodable {
     var validationAccuracy: Double?
     var parameters: Int
     var int8: Bool
+    var device: DeviceTrainingReport?
 
     enum CodingKeys: String, CodingKey {
-        case model, examples, epochs, parameters, int8
+        case model, examples, epochs, parameters, int8, device
         case validationExamples = "validation_examples", bestEpoch = "best_epoch", stoppedEarly = "stopped_early"
         case trainingLoss = "training_loss", validationLoss = "validation_loss", validationAccuracy = "validation_accuracy"
     }

@@ -94,9 +94,10 @@ struct SvmTrainReport: Encodable {
     /// What --search's folds keep whole: "chunks" (records) or "runs" (contiguous runs of the dataset).
     var searchFolds: String?
     var search: [Cell]?
+    var device: DeviceTrainingReport?
 
     enum CodingKeys: String, CodingKey {
-        case model, kind, examples, c, gamma, parameters, probabilities, seconds, search
+        case model, kind, examples, c, gamma, parameters, probabilities, seconds, search, device
         case searchFolds = "search_folds"
         case validationExamples = "validation_examples", supportVectors = "support_vectors"
         case validationAccuracy = "validation_accuracy"

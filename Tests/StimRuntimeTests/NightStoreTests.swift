@@ -173,6 +173,71 @@ import StimTestSupport
         #expect(try store.minutes(night: "n").count == total)
     }
 
+    /// A writer killed with SIGKILL mid-night loses no minute whose append returned: the child (this test binary,
+    /// running `appendUntilKilled`) prints each minute after `append` returns; every printed minute is stored.
+    @Test func killedWriterLosesNoReturnedMinute() throws {
+        let folder = try Folder()
+        let path = folder.path("nights.db")
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        child.arguments = ["--testing-library", "swift-testing", "--filter", "appendUntilKilled"]
+        child.environment = ProcessInfo.processInfo.environment.merging([Self.childVariable: path]) { $1 }
+        let out = Pipe()
+        child.standardOutput = out
+        child.standardError = FileHandle.nullDevice
+        try child.run()
+        var printed = ""
+        while !printed.contains("appended 200\n") {
+            let chunk = out.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { break }
+            printed += String(decoding: chunk, as: UTF8.self)
+        }
+        kill(child.processIdentifier, SIGKILL)
+        child.waitUntilExit()
+        #expect(child.terminationReason == .uncaughtSignal)
+        let returned = printed.split(separator: "\n").compactMap { $0.hasPrefix("appended ") ? Int($0.dropFirst(9)) : nil }
+        #expect(returned.count >= 200, "the child printed: \(printed.suffix(500))")
+        let stored = try NightStore(path: path).minutes(night: "n")
+        #expect(Array(stored.prefix(returned.count)) == returned.map { Self.minute($0) })
+    }
+
+    static let childVariable = "STIM_NIGHTSTORE_KILL_CHILD"
+
+    /// The child of `killedWriterLosesNoReturnedMinute`: appends minutes until killed. Skipped in a normal run.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment[childVariable] != nil,
+                   "runs only as the child process of killedWriterLosesNoReturnedMinute"))
+    func appendUntilKilled() throws {
+        let store = try NightStore(path: try #require(ProcessInfo.processInfo.environment[Self.childVariable]))
+        for index in 0..<100_000 {  // bounded, should the parent fail to kill it
+            try store.append(Self.minute(index), night: "n")
+            FileHandle.standardOutput.write(Data("appended \(index)\n".utf8))
+        }
+    }
+
+    /// Another process holding the write lock past the busy timeout (5 s): a clear "locked" error, not a hang.
+    @Test(.enabled(if: PythonEnvironment.unavailableReason == nil, "\(PythonEnvironment.unavailableReason ?? "")"))
+    func aHeldWriteLockIsAClearError() throws {
+        let folder = try Folder()
+        let path = folder.path("nights.db")
+        let store = try NightStore(path: path)
+        try store.append(Self.minute(0), night: "n")
+        let holder = Process()
+        holder.executableURL = PythonEnvironment.python
+        holder.arguments = ["-c", """
+            import sqlite3, sys, time
+            db = sqlite3.connect(sys.argv[1], isolation_level=None)
+            db.execute("BEGIN IMMEDIATE"); print("held", flush=True); time.sleep(8); db.execute("ROLLBACK")
+            """, path]
+        let out = Pipe()
+        holder.standardOutput = out
+        try holder.run()
+        defer { holder.waitUntilExit() }
+        _ = out.fileHandleForReading.availableData  // "held": the lock is taken
+        let error = try #require(throws: NightStoreError.self) { try store.append(Self.minute(1), night: "n") }
+        #expect(error.kind == .locked && error.description.contains("another process holds the database"))
+        #expect(try store.minutes(night: "n") == [Self.minute(0)])
+    }
+
     /// On a full disk (a 256 KiB tmpfs), append fails with SQLITE_FULL named; every minute committed before stays,
     /// and after space is freed the night goes on.
     @Test(.enabled(if: TinyDisk.unavailableReason == nil, "\(TinyDisk.unavailableReason ?? "")"))

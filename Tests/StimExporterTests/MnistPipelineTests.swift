@@ -28,7 +28,7 @@ struct MnistPipelineTests {
         #expect(zip(recomputed, stimuli.softLabels).allSatisfy { abs($0 - $1) < 1e-4 })
         #expect(stimuli.targetClasses.enumerated().allSatisfy { stimuli.softLabels[$0.offset * 10 + $0.element] > 0.75 })
 
-        let student = try MnistTraining.student(on: stimuli, epochs: 20, threads: 2)
+        let student = try MnistTraining.student(on: stimuli.trainingData(), epochs: 20, threads: 2)
         let studentAccuracy = try MnistTraining.accuracy(student, on: test)
         print("MNIST small pipeline: teacher (5,000 digits) \(teacherAccuracy), student on 300 stimuli \(studentAccuracy)")
         #expect(studentAccuracy >= 0.3)

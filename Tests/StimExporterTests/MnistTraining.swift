@@ -9,8 +9,9 @@ enum MnistTraining {
         try train(MnistArchitecture.teacher, on: digits.classData(), epochs: epochs, threads: threads, seed: 7)
     }
 
-    static func student(on stimuli: StimulusSet, epochs: Int, threads: Int) throws -> Sequential {
-        try train(MnistArchitecture.student, on: stimuli.trainingData(), epochs: epochs, threads: threads, seed: 11)
+    /// The student on stimuli (`StimulusSet.trainingData()`, soft labels) or, for comparison, on real digits.
+    static func student(on data: TrainingData, epochs: Int, threads: Int) throws -> Sequential {
+        try train(MnistArchitecture.student, on: data, epochs: epochs, threads: threads, seed: 11)
     }
 
     /// The synthesizer on `teacher` with the MNIST generator: `count` stimuli, the defaults otherwise.

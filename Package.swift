@@ -43,9 +43,11 @@ let package = Package(
         .target(name: "StimSignals", dependencies: ["StimKernels"]),
         // Layers with gradients, losses, optimizers, training; quantization and model files.
         .target(name: "StimLearn", dependencies: ["StimKernels", "StimFirmware", "StimFormats", "CStimVector"]),
+        // The system zlib (zlib1g-dev), for MNIST's gzipped IDX files.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The data owner's side: teacher, identity network, activation-maximization stimuli, anonymization,
         // and the utility and privacy report.
-        .target(name: "StimExporter", dependencies: ["StimFormats", "StimSignals", "StimLearn"]),
+        .target(name: "StimExporter", dependencies: ["StimFormats", "StimSignals", "StimLearn", "CZlib"]),
         // The end user's side, lean enough for a Pi Zero: scoring minutes, the night daemon and its store,
         // device profiles. Never imports StimExporter.
         .target(name: "StimRuntime", dependencies: ["StimFormats", "StimSignals", "StimLearn", "CSQLite"]),

@@ -75,9 +75,12 @@ import Testing
         #expect((220...380).contains(dropped), "expected about 300 of 1000 dropped, got \(dropped)")
         for i in 0..<1000 { #expect(abs(gradient[i] - output[i] / input[i]) < 1e-6) }
         for i in 0..<1000 where output[i] != 0 { #expect(abs(output[i] - input[i] / 0.7) < 1e-5) }
-        // Inference is the identity.
+        // Inference is the identity, and so is the gradient after it (a frozen teacher's input gradient), whatever
+        // mask the last training pass left.
         let inference = Array(input.withUnsafeBufferPointer { network.forward($0, batch: 1) })
         #expect(inference == input)
+        let through = Array(ones.withUnsafeBufferPointer { network.backward($0, batch: 1, inputGradient: true)! })
+        #expect(through == ones)
     }
 
     /// In inference, batch norm uses the running statistics, which track the training batches.

@@ -2,9 +2,11 @@
 deterministic initial values, the inputs, a plain-numpy reference forward pass (channels-first, NCW), FLOP counts
 and the timing harness. Imports numpy only, so it is safe to import before the threads are fixed.
 """
+import json
 import math
 import os
 import statistics
+import subprocess
 import time
 
 import numpy as np
@@ -187,6 +189,23 @@ def pin_cpus(threads):
     chosen = set(allowed[:threads]) if threads <= len(allowed) else set(allowed)
     os.sched_setaffinity(0, chosen)
     return sorted(chosen)
+
+
+def run_worker(cmd, env, handle, log):
+    """Runs a peer worker process whose stdout is JSON lines with a "kind": hands each record to
+    handle(kind, record) (kind taken out of it), logs any other line. Returns True when the worker exited with 0."""
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
+    for line in p.stdout:
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError:
+            log(line.rstrip())
+            continue
+        handle(rec.pop("kind", None), rec)
+    if p.wait() != 0:
+        log(f"peer worker {' '.join(cmd[1:4])} failed with status {p.returncode}")
+        return False
+    return True
 
 
 # ---------------------------------------------------------------------------------------------- timing

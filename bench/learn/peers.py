@@ -15,7 +15,6 @@ the same `--threads` CPUs. Before timing, each peer's results are checked agains
 import argparse
 import json
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -63,18 +62,12 @@ class Worker:
 
 
 # ------------------------------------------------------------------------------------------------ TensorFlow
-def run_tf(w, workloads):
-    import tensorflow as tf
-    tf.config.threading.set_intra_op_parallelism_threads(w.threads)
-    tf.config.threading.set_inter_op_parallelism_threads(1)
+def keras_model():
+    """The workloads' teacher and generator as Keras models in NWC, Keras' native layout (import after the threads
+    are set): returns (teacher(p), generator(g), set_generator(m, g), adam(variables)); p and g as common.py makes
+    them (NCW), and set_generator loads new generator weights into a built model (bench/export re-initializes)."""
     import keras
     from keras import layers
-    version = f"tensorflow {tf.__version__}, keras {keras.__version__}"
-    d = w.data
-    x = np.ascontiguousarray(d["x"].transpose(0, 2, 1))   # NWC, Keras' native layout
-    win = np.ascontiguousarray(d["w"].transpose(0, 2, 1))
-    y, z = d["y"], d["z"]
-    to_ncw = lambda a: np.asarray(a).transpose(0, 2, 1)  # noqa: E731
 
     def teacher(p):
         m = keras.Sequential([
@@ -89,17 +82,20 @@ def run_tf(w, workloads):
         m.layers[-1].set_weights([p["fc.w"].T, p["fc.b"]])
         return m
 
+    def set_generator(m, g):
+        # Dense rows reordered so the reshape yields [15, 32] (NWC) directly: row t*32+c is the NCW row c*15+t.
+        perm = (np.arange(32)[None, :] * 15 + np.arange(15)[:, None]).reshape(-1)
+        m.layers[0].set_weights([g["g.fc.w"][perm].T, g["g.fc.b"][perm]])
+        m.layers[2].set_weights([g["g.ct1.w"].transpose(2, 1, 0), g["g.ct1.b"]])
+        m.layers[3].set_weights([g["g.ct2.w"].transpose(2, 1, 0), g["g.ct2.b"]])
+
     def generator(g):
         m = keras.Sequential([
             keras.Input((common.NOISE,)),
             layers.Dense(480, activation="relu"), layers.Reshape((15, 32)),
             layers.Conv1DTranspose(16, 4, strides=2, padding="same", activation="relu"),
             layers.Conv1DTranspose(2, 4, strides=2, padding="same", activation="tanh")])
-        # Dense rows reordered so the reshape yields [15, 32] (NWC) directly: row t*32+c is the NCW row c*15+t.
-        perm = (np.arange(32)[None, :] * 15 + np.arange(15)[:, None]).reshape(-1)
-        m.layers[0].set_weights([g["g.fc.w"][perm].T, g["g.fc.b"][perm]])
-        m.layers[2].set_weights([g["g.ct1.w"].transpose(2, 1, 0), g["g.ct1.b"]])
-        m.layers[3].set_weights([g["g.ct2.w"].transpose(2, 1, 0), g["g.ct2.b"]])
+        set_generator(m, g)
         return m
 
     def adam(variables):
@@ -110,6 +106,22 @@ def run_tf(w, workloads):
                                     epsilon=common.EPS * (1 - common.BETA2) ** 0.5)
         opt.build(variables)
         return opt
+    return teacher, generator, set_generator, adam
+
+
+def run_tf(w, workloads):
+    import tensorflow as tf
+    tf.config.threading.set_intra_op_parallelism_threads(w.threads)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    import keras
+    version = f"tensorflow {tf.__version__}, keras {keras.__version__}"
+    d = w.data
+    x = np.ascontiguousarray(d["x"].transpose(0, 2, 1))   # NWC, Keras' native layout
+    win = np.ascontiguousarray(d["w"].transpose(0, 2, 1))
+    y, z = d["y"], d["z"]
+    to_ncw = lambda a: np.asarray(a).transpose(0, 2, 1)  # noqa: E731
+
+    teacher, generator, _, adam = keras_model()
 
     for jit in (False, True):
         peer = "tf-keras-xla" if jit else "tf-keras-graph"
@@ -403,23 +415,15 @@ def main():
         mine = [wk for wk in workloads if fam in FAMILIES[wk]]
         cmd = [sys.executable, os.path.abspath(__file__), "--worker", fam, "--workload", ",".join(mine),
                "--threads", str(a.threads), "--runs", str(a.runs), "--min-run-s", str(a.min_run_s)]
-        p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
-        for line in p.stdout:
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:
-                log(line.rstrip())
-                continue
-            kind = rec.pop("kind", None)
+
+        def handle(kind, rec):
             if kind == "measure":
                 print(json.dumps(rec) if a.json else human(rec), flush=True)
             elif kind == "check":
                 checks.append(rec)
             else:
-                log(rec.get("text", line.rstrip()))
-        if p.wait() != 0:
-            log(f"peer {fam} failed with status {p.returncode}")
-            ok = False
+                log(rec.get("text", json.dumps(rec)))
+        ok &= common.run_worker(cmd, env, handle, log)
     ok &= compare(checks, log)
     sys.exit(0 if ok else 1)
 

@@ -9,6 +9,9 @@ public final class DropoutLayer: NetworkLayer {
     var generator: Xoshiro256StarStar
     /// Per value of the last training batch: 0 or 1 / (1 − rate).
     var mask = FloatBuffer(count: 0)
+    /// Whether the last forward pass dropped values: a backward pass after an inference pass (a frozen teacher's
+    /// input gradient) must not apply a stale mask.
+    private var masked = false
 
     init(inputShape: [Int], rate: Float, seed: UInt64) throws {
         guard rate >= 0, rate < 1 else { throw LearnError.shape("dropout rate must be in [0, 1), got \(rate)") }
@@ -24,7 +27,8 @@ public final class DropoutLayer: NetworkLayer {
 
     public func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>, batch: Int,
                         training: Bool, scratch: UnsafeMutableBufferPointer<Float>) {
-        guard training, rate > 0 else {
+        masked = training && rate > 0
+        guard masked else {
             _ = output.update(fromContentsOf: input)
             return
         }
@@ -36,12 +40,12 @@ public final class DropoutLayer: NetworkLayer {
         }
     }
 
-    /// Only valid after a training forward pass (inference passes gradients through unchanged).
+    /// The mask of the last training forward pass; after an inference pass, gradients pass through unchanged.
     public func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
                          outputGradient: UnsafeBufferPointer<Float>, inputGradient: UnsafeMutableBufferPointer<Float>?,
                          batch: Int, parameterGradients: Bool, scratch: UnsafeMutableBufferPointer<Float>) {
         guard let inputGradient else { return }
-        guard rate > 0 else {
+        guard masked else {
             _ = inputGradient.update(fromContentsOf: outputGradient)
             return
         }

@@ -11,8 +11,15 @@ public enum ProcessMemory {
         return peakResidentBytes()
     }
 
-    /// The most bytes this process has held resident (getrusage's maximum resident set size).
+    /// The most bytes this process has held resident. Linux: /proc/self/status's VmHWM, the high-water mark of this
+    /// program's own memory. Not getrusage's ru_maxrss there: a process started by posix_spawn (vfork) inherits its
+    /// parent's peak in it, so a child of a large process (a test runner) would report the parent's size.
     public static func peakResidentBytes() -> Int {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kilobytes = Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "") {
+            return kilobytes * 1024
+        }
         var usage = rusage()
         #if os(Linux)
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)

@@ -17,8 +17,8 @@ enum SvgChart {
     }
 
     /// Horizontal bars of values in 0...1, one per label, with the value written beside each.
-    static func bars(_ items: [(label: String, value: Double)], width: Int = 420, barHeight: Int = 16) -> String {
-        let labelWidth = 150, gap = 4
+    static func bars(_ items: [(label: String, value: Double)], width: Int = 700, barHeight: Int = 16) -> String {
+        let labelWidth = 320, gap = 4  // wide enough for "svm-linear · stimuli (anonymized, class-conditional)"
         let height = items.count * (barHeight + gap) + gap
         var body = ""
         for (i, item) in items.enumerated() {

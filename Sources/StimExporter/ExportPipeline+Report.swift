@@ -15,7 +15,7 @@ extension ExportPipeline {
 
     /// `DATASET.stim` → `DATASET.report` (add `.json` or `.html`).
     public static func reportStem(dataset: String) -> String {
-        (dataset.hasSuffix(".stim") ? String(dataset.dropLast(5)) : dataset) + ".report"
+        stem(dataset) + ".report"
     }
 
     /// The utility and privacy evaluation of a completed export on its held-out records: the shipped stimuli, and
@@ -32,10 +32,9 @@ extension ExportPipeline {
                      set: result.stimuli)]
         if plan.comparisons, synthesis.anonymization != nil {
             progress?(.stage("stimuli_not_anonymized"))
-            guard case .net(let net) = result.teacher.body else { throw ExportError.parameter("the teacher must be a network") }
             var plain = synthesis
             plain.anonymization = nil
-            let synthesizer = try StimulusSynthesizer(teacher: try Sequential(neuralNet: net, inputShape: shape),
+            let synthesizer = try StimulusSynthesizer(teacher: try network(result.teacher, shape),
                                                       generatorLayers: result.generatorLayers, settings: plain)
             try synthesizer.run()
             sets.append((name: "stimuli (not anonymized)", set: synthesizer.stimuli))

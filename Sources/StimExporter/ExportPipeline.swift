@@ -14,8 +14,11 @@ public struct ExportPipeline: Sendable {
     }
 
     /// `DATASET.stim` → `DATASET.teacher.stimm`.
-    public static func teacherPath(dataset: String) -> String {
-        (dataset.hasSuffix(".stim") ? String(dataset.dropLast(5)) : dataset) + ".teacher.stimm"
+    public static func teacherPath(dataset: String) -> String { stem(dataset) + ".teacher.stimm" }
+
+    /// `DATASET.stim` → `DATASET`: the name the files written beside a dataset start with.
+    static func stem(_ dataset: String) -> String {
+        dataset.hasSuffix(".stim") ? String(dataset.dropLast(5)) : dataset
     }
 
     /// Runs up to the stimuli. A journal beside `output` from an interrupted run of the same settings is taken up
@@ -123,7 +126,8 @@ public struct ExportPipeline: Sendable {
         try SynthesisJournal.remove(datasetPath: output)
     }
 
-    private func network(_ trained: TrainedStudent, _ shape: [Int]) throws -> Sequential {
+    /// A trained network's float32 engine (the teacher, the identity network).
+    func network(_ trained: TrainedStudent, _ shape: [Int]) throws -> Sequential {
         guard case .net(let net) = trained.body else { throw ExportError.parameter("the teacher must be a network") }
         return try Sequential(neuralNet: net, inputShape: shape)
     }

@@ -20,13 +20,7 @@ struct ExportBenchOptions {
         + "[--anonymize marginal|class-conditional|none] [--json]"
 
     init(_ arguments: ArraySlice<String>) throws {
-        var rest = arguments
-        while let name = rest.popFirst() {
-            if name == "--json" {
-                json = true
-                continue
-            }
-            guard let value = rest.popFirst() else { throw BenchError("\(name) needs a value") }
+        let given = try parseOptions(arguments, flags: ["--json"]) { name, value in
             switch name {
             case "--records": records = value.split(separator: ",").map(String.init)
             case "--count": count = try Options.number(name, value)
@@ -38,6 +32,7 @@ struct ExportBenchOptions {
             default: throw BenchError(Self.usage)
             }
         }
+        json = given.contains("--json")
         if records.isEmpty {
             let folder = "../shared/data/apnea-ecg/resp-1hz"
             records = ["a01r", "a02r", "a03r", "a04r", "b01r", "c01r", "c02r", "c03r"].map { "\(folder)/\($0).hea" }

@@ -25,9 +25,7 @@ struct ExportUtilityOptions {
         + "[--weight 1] [--kl-bound 0.5]"
 
     init(_ arguments: ArraySlice<String>) throws {
-        var rest = arguments
-        while let name = rest.popFirst() {
-            guard let value = rest.popFirst() else { throw BenchError("\(name) needs a value") }
+        _ = try parseOptions(arguments) { name, value in
             switch name {
             case "--records": records = value.split(separator: ",").map(String.init)
             case "--holdout": holdout = value.split(separator: ",").map(String.init)

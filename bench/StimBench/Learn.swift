@@ -41,13 +41,7 @@ struct LearnOptions {
     static let usage = "usage: StimBench learn [--rounds 9] [--round-ms 200] [--only a,b,c,c_int8] [--threads 1] [--json]"
 
     init(_ arguments: ArraySlice<String>) throws {
-        var rest = arguments
-        while let name = rest.popFirst() {
-            if name == "--json" {
-                json = true
-                continue
-            }
-            guard let value = rest.popFirst() else { throw BenchError("\(name) needs a value") }
+        let given = try parseOptions(arguments, flags: ["--json"]) { name, value in
             switch name {
             case "--rounds": rounds = try Options.number(name, value)
             case "--round-ms": milliseconds = Double(try Options.number(name, value))
@@ -56,6 +50,7 @@ struct LearnOptions {
             default: throw BenchError(Self.usage)
             }
         }
+        json = given.contains("--json")
         let known: Set<String> = ["a", "b", "c", "c_int8"]
         guard rounds > 0, milliseconds > 0, threads > 0, only.isSubset(of: known) else { throw BenchError(Self.usage) }
     }

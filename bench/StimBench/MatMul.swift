@@ -15,10 +15,7 @@ struct MatMulOptions {
     init(_ arguments: ArraySlice<String>) throws {
         let usage = "usage: StimBench matmul [--threads 1|2] [--sizes 256,512,1024,2048 or MxNxK,...] [--runs 7] "
             + "[--min-run-ms 300] [--json]"
-        var rest = arguments
-        while let name = rest.popFirst() {
-            if name == "--json" { json = true; continue }
-            guard let value = rest.popFirst() else { throw BenchError("\(name) needs a value; \(usage)") }
+        let given = try parseOptions(arguments, flags: ["--json"], usage: usage) { name, value in
             switch name {
             case "--threads": threads = try Options.number(name, value)
             case "--runs": runs = try Options.number(name, value)
@@ -32,6 +29,7 @@ struct MatMulOptions {
             default: throw BenchError(usage)
             }
         }
+        json = given.contains("--json")
         guard threads > 0, runs > 0, !shapes.isEmpty, shapes.allSatisfy({ $0.0 > 0 && $0.1 > 0 && $0.2 > 0 })
         else { throw BenchError(usage) }
     }

@@ -15,9 +15,7 @@ struct SvmBenchOptions {
         + "[--data bench/out/svm] [--runs 5]"
 
     init(_ arguments: ArraySlice<String>) throws {
-        var rest = arguments
-        while let name = rest.popFirst() {
-            guard let value = rest.popFirst() else { throw BenchError("\(name) needs a value") }
+        _ = try parseOptions(arguments) { name, value in
             switch name {
             case "--data": data = value
             case "--dataset": dataset = value

@@ -10,9 +10,7 @@ struct Options {
     var count = 0, channels = 2, samplesPerWindow = 60, classes = 2, repeats = 7
 
     init(_ arguments: [String]) throws {
-        var rest = arguments[...]
-        while let name = rest.popFirst() {
-            guard let value = rest.popFirst() else { throw BenchError("\(name) needs a value") }
+        _ = try parseOptions(arguments[...]) { name, value in
             switch name {
             case "--samples": samples = value
             case "--labels": labels = value
@@ -36,6 +34,22 @@ struct Options {
         guard let n = Int(value), n >= 0 else { throw BenchError("\(name) wants a count, not \(value)") }
         return n
     }
+}
+
+/// Walks `--name value` pairs, handing each to `option`, and the bare `flags`; returns the flags given. A name
+/// without a value is an error (with `usage` after it, when given).
+func parseOptions(_ arguments: ArraySlice<String>, flags: Set<String> = [], usage: String? = nil,
+                  _ option: (_ name: String, _ value: String) throws -> Void) throws -> Set<String> {
+    var rest = arguments, given: Set<String> = []
+    while let name = rest.popFirst() {
+        if flags.contains(name) {
+            given.insert(name)
+            continue
+        }
+        guard let value = rest.popFirst() else { throw BenchError("\(name) needs a value" + (usage.map { "; \($0)" } ?? "")) }
+        try option(name, value)
+    }
+    return given
 }
 
 struct BenchError: Error, CustomStringConvertible {

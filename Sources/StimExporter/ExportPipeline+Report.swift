@@ -25,6 +25,10 @@ extension ExportPipeline {
         guard result.heldOut.count > 0 else {
             throw ExportError.data("no held-out records: the report evaluates on records kept out of training (--holdout)")
         }
+        guard result.unseen.count > 0 else {
+            throw ExportError.data("no membership slice: the report's membership attack needs the training records' "
+                                   + "windows that nothing trained on (membership slice above 0)")
+        }
         let shape = result.training.exampleShape
         let teacher = try Student(body: result.teacher.body, inputShape: shape, classes: result.training.classes)
         let synthesis = result.settings.synthesis
@@ -44,8 +48,9 @@ extension ExportPipeline {
         let acceptance = result.log.attempts.map {
             AcceptanceAttempt(targetClass: $0.targetClass, threshold: Double($0.threshold), steps: $0.steps, accepted: $0.accepted)
         }
-        return try evaluation.run(dataset: dataset, training: result.training, heldOut: result.heldOut, teacher: teacher,
-                                  stimulusSets: sets, acceptance: acceptance, progress: progress)
+        return try evaluation.run(dataset: dataset, training: result.training, unseen: result.unseen,
+                                  heldOut: result.heldOut, teacher: teacher, stimulusSets: sets, acceptance: acceptance,
+                                  progress: progress)
     }
 
     /// Writes `report` as `DATASET.report.json` and `DATASET.report.html`; returns both paths.

@@ -2,8 +2,9 @@ import Foundation
 import StimFormats
 import StimLearn
 
-/// The data owner's export, recordings' windows to stimuli (issue 6): split the records, train the teacher on the
-/// training records (early stopping on the held-out ones) and the identity network over the same persons, write the
+/// The data owner's export, recordings' windows to stimuli (issue 6): split the records, hold the membership slice of
+/// the training records back (`MembershipSlice`), train the teacher on the rest of the training records' windows (early
+/// stopping on the held-out records) and the identity network over the same windows, write the
 /// teacher beside the dataset, then synthesize stimuli with a journal that survives interruptions. `write` then
 /// stores the dataset with its provenance and the report's summary.
 public struct ExportPipeline: Sendable {
@@ -30,8 +31,16 @@ public struct ExportPipeline: Sendable {
         guard windows.count > 0 else { throw ExportError.data("no windows to train a teacher on") }
         let split = try settings.holdoutRecords.map { try RecordSplit(names: windows.personNames, heldOut: $0) }
             ?? RecordSplit(records: windows.personNames.count, holdout: settings.holdout, seed: settings.seed)
-        let training = windows.of(persons: Set(split.training)).withPresentPersons()
+        let trainingRecords = windows.of(persons: Set(split.training)).withPresentPersons()
         let heldOut = windows.of(persons: Set(split.heldOut))
+        let slice = split.heldOut.isEmpty ? nil : try settings.membershipSlice()
+        let (training, unseen) = slice?.cut(trainingRecords) ?? (trainingRecords, trainingRecords.subset([]))
+        if slice != nil, unseen.count == 0 {
+            throw ExportError.data("the training records are too short for a membership slice: a record of n windows "
+                                   + "gives round(⌊n / \(MembershipSlice.blockWindows)⌋ × \(settings.membershipSliceFraction)) "
+                                   + "blocks of \(MembershipSlice.blockWindows) windows, and none gives one; give longer "
+                                   + "records or a larger slice, or export without the report (slice 0)")
+        }
         let present = Set(training.labels)
         guard present.count == windows.classes else {
             let names = present.sorted().map { windows.classNames[$0] }.joined(separator: ", ")
@@ -87,7 +96,8 @@ public struct ExportPipeline: Sendable {
                 lastCheckpoint = clock.now
             }
         }
-        return ExportResult(settings: settings, input: input, split: split, training: training, heldOut: heldOut,
+        return ExportResult(settings: settings, input: input, split: split, training: training, unseen: unseen,
+                            heldOut: heldOut,
                             teacher: teacher, teacherModel: teacherModel, teacherPath: teacherPath,
                             teacherDigest: teacherDigest, identity: identity, identityPersons: training.personNames,
                             identityTargets: targets, generatorLayers: generatorLayers, stimuli: synthesizer.stimuli,

@@ -7,7 +7,11 @@ public struct ExportResult: Sendable {
     public var settings: ExportSettings
     public var input: InputSpec
     public var split: RecordSplit
+    /// The training records' windows that trained the teacher, the identity network and (through them) the generator.
     public var training: LabelledWindows
+    /// The training records' membership slice, which nothing trained on (same persons as `training`; empty when no
+    /// record is held out or the slice is set to 0).
+    public var unseen: LabelledWindows
     public var heldOut: LabelledWindows
     public var teacher: TrainedStudent
     /// The teacher as written beside the dataset (it stays with the data owner), and the SHA-256 of that file.

@@ -5,6 +5,11 @@ public struct ExportSettings: Sendable, Equatable {
     public var holdout: Int?
     /// Records held out by name, instead of `holdout`.
     public var holdoutRecords: [String]?
+    /// Share of each training record held back from all training as the membership-inference slice
+    /// (`MembershipSlice`: blocks of 10 consecutive windows spread over the night), for the report's membership attack.
+    /// 0 holds none back, and the report then refuses to run. Nothing is held back when no record is held out: with no
+    /// held-out records there is no report.
+    public var membershipSliceFraction = 0.15
     public var teacherEpochs = 30
     public var identityEpochs = 30
     public var synthesis = SynthesisSettings()
@@ -26,5 +31,11 @@ public struct ExportSettings: Sendable, Equatable {
         }
         guard threads >= 1 else { throw .parameter("threads must be at least 1, not \(threads)") }
         if let holdout, holdout < 0 { throw .parameter("the hold-out must be 0 or more records, not \(holdout)") }
+        _ = try membershipSlice()
+    }
+
+    /// The slice `membershipSliceFraction` asks for (nil for 0).
+    func membershipSlice() throws(ExportError) -> MembershipSlice? {
+        membershipSliceFraction == 0 ? nil : try MembershipSlice(fraction: membershipSliceFraction)
     }
 }

@@ -13,7 +13,8 @@ struct ExportCommand: ParsableCommand {
         abstract: "Train a teacher on recordings and export anonymized stimuli as a dataset (the data owner's side).",
         discussion: """
             The records are split (--holdout of them kept out of all training, for the teacher's early stopping and \
-            the report); a CNN teacher learns the training records' apnea labels and an identity network learns \
+            the report; --membership-slice of each training record's windows are kept out of all training too, for \
+            the report's membership attack); a CNN teacher learns the training records' apnea labels and an identity network learns \
             which record each window came from. A generator then makes --count stimuli by activation maximization: \
             for each, a class and a threshold in [--threshold-min, --threshold-max], noise, and up to --max-steps \
             Adam steps on the generator's weights until the teacher's softmax of the class passes the threshold. \
@@ -39,6 +40,9 @@ struct ExportCommand: ParsableCommand {
 
     @Option(help: "Records held out by name, comma-separated (instead of --holdout).")
     var holdoutRecords: String?
+
+    @Option(help: "Share of each training record kept out of all training for the report's membership attack (blocks of 10 windows; 0 to 0.5).")
+    var membershipSlice = ExportSettings().membershipSliceFraction
 
     @Option(help: "Epochs of the teacher (it stops early on the held-out records).")
     var teacherEpochs = 30
@@ -115,6 +119,10 @@ struct ExportCommand: ParsableCommand {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if let holdout, holdout < 0 { throw ValidationError("--holdout must be 0 or more records") }
         if holdout != nil, holdoutRecords != nil { throw ValidationError("give --holdout or --holdout-records, not both") }
+        guard (0...0.5).contains(membershipSlice) else { throw ValidationError("--membership-slice must lie in [0, 0.5]") }
+        if membershipSlice == 0, !noReport {
+            throw ValidationError("--membership-slice 0 leaves the report without its membership attack: add --no-report")
+        }
         if let classFractions, fractions(classFractions) == nil {
             throw ValidationError("--class-fractions must be comma-separated non-negative numbers")
         }
@@ -131,6 +139,8 @@ struct ExportCommand: ParsableCommand {
         var s = ExportSettings()
         s.holdout = holdout
         s.holdoutRecords = holdoutRecords?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        // Without a report nothing measures membership, so the teacher may train on every training window.
+        s.membershipSliceFraction = noReport ? 0 : membershipSlice
         s.teacherEpochs = teacherEpochs
         s.identityEpochs = identityEpochs
         s.threads = threads
@@ -218,6 +228,8 @@ struct ExportOutcome: Encodable {
     var trainingRecords: [String]
     var heldOutRecords: [String]
     var trainingWindows: Int
+    /// Windows of the training records kept out of all training for the membership attack.
+    var membershipSliceWindows: Int
     var heldOutWindows: Int
     var teacherValidationAccuracy: Double?
     var stimuli: Int
@@ -241,6 +253,7 @@ struct ExportOutcome: Encodable {
         case reportJSON = "report_json"
         case teacherSha256 = "teacher_sha256", trainingRecords = "training_records", heldOutRecords = "held_out_records"
         case trainingWindows = "training_windows", heldOutWindows = "held_out_windows"
+        case membershipSliceWindows = "membership_slice_windows"
         case teacherValidationAccuracy = "teacher_validation_accuracy", perClass = "per_class", meanSteps = "mean_steps"
         case meanKL = "mean_kl", stimuliPerSecond = "stimuli_per_second", timeSplit = "time_split_seconds"
     }
@@ -252,6 +265,7 @@ struct ExportOutcome: Encodable {
         trainingRecords = r.identityPersons
         heldOutRecords = r.split.heldOut.map { r.heldOut.personNames[$0] }
         trainingWindows = r.training.count
+        membershipSliceWindows = r.unseen.count
         heldOutWindows = r.heldOut.count
         teacherValidationAccuracy = r.teacher.validationAccuracy
         stimuli = r.stimuli.count
@@ -277,7 +291,9 @@ struct ExportOutcome: Encodable {
     func print() {
         var rows = [("dataset", "\(dataset) (\(stimuli) stimuli: " + perClass.map(String.init).joined(separator: " / ") + ")"),
                     ("teacher", "\(teacher) (stays with you; SHA-256 \(teacherSha256.prefix(16))…)"),
-                    ("records", "training \(trainingRecords.joined(separator: ", ")) (\(trainingWindows) windows); held out "
+                    ("records", "training \(trainingRecords.joined(separator: ", ")) (\(trainingWindows) windows"
+                        + (membershipSliceWindows > 0 ? ", \(membershipSliceWindows) more kept for the membership attack" : "")
+                        + "); held out "
                         + (heldOutRecords.isEmpty ? "none" : "\(heldOutRecords.joined(separator: ", ")) (\(heldOutWindows) windows)"))]
         if let teacherValidationAccuracy {
             rows.append(("teacher accuracy", String(format: "%.3f on the held-out records", teacherValidationAccuracy)))

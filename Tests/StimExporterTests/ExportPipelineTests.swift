@@ -1,5 +1,6 @@
 import Foundation
 import StimFormats
+import StimLearn
 import StimSignals
 import Testing
 @testable import StimExporter
@@ -82,7 +83,61 @@ import Testing
         let chunk = try reader.chunk(at: 0)
         #expect(chunk.count == 24 && chunk.targetClass.map(Int.init) == result.stimuli.targetClasses)
         #expect(chunk.probabilities() == result.stimuli.softLabels)
-        #expect(result.split.heldOut.count == 1 && result.heldOut.count == 40 && result.training.count == 120)
+        // Of each training record's 4 blocks of 10 windows, one is the membership slice.
+        #expect(result.split.heldOut.count == 1 && result.heldOut.count == 40 && result.training.count == 90)
+        #expect(result.unseen.count == 30)
+    }
+
+    /// The membership slice comes from the training records only, shares no window with what trained the teacher
+    /// and the identity network, and neither network saw it: each is exactly a fresh training on `training`.
+    @Test func membershipSliceIsKeptFromAllTraining() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let windows = try ToyWindows.make(perPerson: 40)
+        let settings = Self.settings(count: 4)
+        let result = try ExportPipeline(settings: settings).run(windows, input: Self.input, output: "\(dir)/toy.stim")
+        let trainingNames = result.split.training.map { windows.personNames[$0] }
+        let heldOutNames = result.split.heldOut.map { windows.personNames[$0] }
+        #expect(result.unseen.personNames == trainingNames && result.training.personNames == trainingNames)
+        #expect(Set(result.unseen.persons).count == 3 && result.unseen.count == 30)
+        #expect(Set(result.unseen.persons.map { result.unseen.personNames[$0] }).isDisjoint(with: heldOutNames))
+        func rows(_ w: LabelledWindows) -> Set<[Float]> {
+            Set((0..<w.count).map { Array(w.inputs[($0 * w.exampleSize)..<(($0 + 1) * w.exampleSize)]) })
+        }
+        let unseen = rows(result.unseen), trained = rows(result.training)
+        #expect(unseen.count == 30 && unseen.isDisjoint(with: trained) && unseen.isDisjoint(with: rows(result.heldOut)))
+        #expect(unseen.union(trained) == rows(windows.of(persons: Set(result.split.training))))
+
+        var options = StudentTrainingOptions()
+        options.epochs = settings.teacherEpochs
+        options.seed = settings.seed
+        options.threads = settings.threads
+        let teacher = try StudentTrainer(options: options).train(.cnn, on: try result.training.classData(),
+                                                                 validation: try result.heldOut.classData())
+        #expect(teacher.body == result.teacher.body)
+        options.epochs = settings.identityEpochs
+        #expect(try StudentTrainer(options: options).train(.cnn, on: try result.training.personData()).body == result.identity.body)
+    }
+
+    @Test func noSliceWithoutHeldOutRecordsOrAReport() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let windows = try ToyWindows.make(perPerson: 40)
+        var none = Self.settings(count: 2)
+        none.holdout = 0
+        let all = try ExportPipeline(settings: none).run(windows, input: Self.input, output: "\(dir)/a.stim")
+        #expect(all.unseen.count == 0 && all.training.count == 160)
+        var zero = Self.settings(count: 2)
+        zero.membershipSliceFraction = 0
+        let pipeline = ExportPipeline(settings: zero)
+        let unsliced = try pipeline.run(windows, input: Self.input, output: "\(dir)/b.stim")
+        #expect(unsliced.unseen.count == 0 && unsliced.training.count == 120)
+        #expect(throws: ExportError.self) { try pipeline.evaluate(unsliced, dataset: "\(dir)/b.stim") }
+        // Records of 30 windows give no block at 15%: a clear error before any training.
+        #expect(throws: ExportError.self) {
+            try ExportPipeline(settings: Self.settings()).run(try ToyWindows.make(perPerson: 30), input: Self.input,
+                                                              output: "\(dir)/c.stim")
+        }
     }
 
     @Test func aJournalOfOtherSettingsIsRefused() throws {

@@ -14,14 +14,15 @@ struct ExportReportBeltMeasurement {
     @Test func measureOnRealBelts() throws {
         let clock = ContinuousClock()
         let start = clock.now
-        let (training, heldOut) = BeltWindows.split(try BeltWindows.load())
+        let (trainingRecords, heldOut) = BeltWindows.split(try BeltWindows.load())
+        let (training, unseen) = try MembershipSlice(fraction: ExportSettings().membershipSliceFraction).cut(trainingRecords)
         let teacherTrained = try StudentTrainer(options: UtilityEvaluation.defaultOptions).train(.cnn, on: try training.classData())
         let teacher = try Student(body: teacherTrained.body, inputShape: [2, 60], classes: 2)
         let teacherSeconds = (clock.now - start) / .seconds(1)
         var evaluation = ExportEvaluation()
         evaluation.vaeSamples = 7_500
-        let report = try evaluation.run(dataset: "apnea-ecg resp-1hz", training: training, heldOut: heldOut, teacher: teacher,
-                                        stimulusSets: []) { progress in
+        let report = try evaluation.run(dataset: "apnea-ecg resp-1hz", training: training, unseen: unseen, heldOut: heldOut,
+                                        teacher: teacher, stimulusSets: []) { progress in
             switch progress {
             case .stage(let name): print("stage: \(name)")
             case .utility(.training(let kind, let source)): print("  \(kind.rawValue) on \(source)")
@@ -32,7 +33,7 @@ struct ExportReportBeltMeasurement {
         let folder = URL(fileURLWithPath: ProcessInfo.processInfo.environment["STIM_REPORT_OUT"] ?? NSTemporaryDirectory())
         try report.json().write(to: folder.appendingPathComponent("belts.report.json"))
         try Data(report.html().utf8).write(to: folder.appendingPathComponent("belts.report.html"))
-        print("windows: training \(training.count), held out \(heldOut.count); teacher \(teacherSeconds) s; total \(total) s")
+        print("windows: training \(training.count), membership slice \(unseen.count), held out \(heldOut.count); teacher \(teacherSeconds) s; total \(total) s")
         print("teacher: \(report.utility.teacher)")
         for row in report.utility.students {
             print("\(row.kind) on \(row.trainedOn): accuracy \(row.scores.accuracy) kappa \(row.scores.kappa) "

@@ -32,7 +32,8 @@ import Testing
     }
 
     static func evaluate() throws -> (ExportReport, LabelledWindows) {
-        let training = try windows(persons: ["p1", "p2", "p3", "p4"], seed: 1)
+        // Six blocks of 10 windows per person: one of each goes to the membership slice.
+        let (training, unseen) = try MembershipSlice(fraction: 0.15).cut(try windows(persons: ["p1", "p2", "p3", "p4"], seed: 1))
         let heldOut = try windows(persons: ["h1", "h2"], seed: 2)
         var fast = UtilityEvaluation.defaultOptions
         fast.epochs = 4
@@ -52,8 +53,9 @@ import Testing
         let attempts = (0..<40).map { AcceptanceAttempt(targetClass: $0 % 2, threshold: 0.5 + Double($0) / 80, steps: 10 + $0,
                                                         accepted: $0 % 3 != 0) }
         var stages: [String] = []
-        let report = try evaluation.run(dataset: "test <&> set", training: training, heldOut: heldOut, teacher: teacher,
-                                        stimulusSets: [("noisy copies", stimuli)], acceptance: attempts) { progress in
+        let report = try evaluation.run(dataset: "test <&> set", training: training, unseen: unseen, heldOut: heldOut,
+                                        teacher: teacher, stimulusSets: [("noisy copies", stimuli)],
+                                        acceptance: attempts) { progress in
             if case .stage(let name) = progress { stages.append(name) }
         }
         #expect(stages == ["vae_baseline", "students", "reidentification_attacker", "closest_records"])
@@ -68,6 +70,11 @@ import Testing
         #expect(report.utility.students.allSatisfy { $0.perRecord.map(\.record) == ["h1", "h2"] })
         #expect(report.heldOutRecords == ["h1", "h2"] && report.trainingRecords == ["p1", "p2", "p3", "p4"])
         #expect(report.privacy.reidentification.persons == 4 && report.privacy.reidentification.chance == 0.25)
+        // Membership: the 200 trained windows of the four training persons against their 40 unseen ones.
+        let membership = report.privacy.membership
+        #expect(membership.records == ["p1", "p2", "p3", "p4"] && membership.members == 200 && membership.nonMembers == 40)
+        #expect(membership.blockWindows == 10 && membership.description.contains("200") && membership.description.contains("40"))
+        #expect(report.utility.students.allSatisfy { $0.membership.members == 200 && $0.membership.nonMembers == 40 })
         // Noisy copies of training windows sit nearer them than another person's windows do.
         let copies = try #require(report.privacy.closestRecord.first { $0.set == "noisy copies" })
         #expect(copies.summary.ratio < 1)
@@ -96,6 +103,7 @@ import Testing
         let json = try report.json()
         let text = String(decoding: json, as: UTF8.self)
         #expect(text.contains("\"held_out_records\"") && text.contains("\"class_only_top1\"") && !text.contains("heldOut"))
+        #expect(text.contains("\"non_members\" : 40") && text.contains("\"block_windows\" : 10"))
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         let decoded = try decoder.decode(ExportReport.self, from: json)
@@ -103,6 +111,7 @@ import Testing
         let html = report.html()
         #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href="))
         #expect(html.contains("test &lt;&amp;&gt; set"))
+        #expect(html.contains("best constant guess per class") && html.contains("the 40 windows of the same records"))
         // Python's parser walks the page; every element opened is closed in order (void elements aside).
         let output = try PythonEnvironment.run(["-c", """
             import sys, json
@@ -138,7 +147,8 @@ import Testing
         let other = try TrainingData(exampleShape: [2, 10], classes: 2, inputs: [Float](repeating: 0, count: 40), labels: [0, 1])
         let teacher = try Student(body: try StudentTrainer(options: options).train(.mlp, on: other).body, inputShape: [2, 10], classes: 2)
         #expect(throws: LearnError.self) {
-            try ExportEvaluation().run(dataset: "x", training: training, heldOut: training, teacher: teacher, stimulusSets: [])
+            try ExportEvaluation().run(dataset: "x", training: training, unseen: training, heldOut: training, teacher: teacher,
+                                       stimulusSets: [])
         }
     }
 
@@ -155,16 +165,20 @@ import Testing
         var short = good
         short.softLabels = [1, 0]
         let empty = training.subset([])
-        for (heldOut, set) in [(training, outOfRange), (training, short), (empty, good)] {
+        let (trained, unseen) = try MembershipSlice(fraction: 0.15).cut(training)
+        let otherPersons = try Self.windows(persons: ["h1", "h2"], seed: 2)
+        for (slice, heldOut, set) in [(unseen, training, outOfRange), (unseen, training, short), (unseen, empty, good),
+                                      (empty, training, good), (otherPersons, training, good)] {
             #expect(throws: LearnError.self) {
-                try ExportEvaluation().run(dataset: "x", training: training, heldOut: heldOut, teacher: teacher,
+                try ExportEvaluation().run(dataset: "x", training: trained, unseen: slice, heldOut: heldOut, teacher: teacher,
                                            stimulusSets: [("bad", set)])
             }
         }
         var negative = ExportEvaluation()
         negative.examplesPerClass = -1
         #expect(throws: LearnError.self) {
-            try negative.run(dataset: "x", training: training, heldOut: training, teacher: teacher, stimulusSets: [("good", good)])
+            try negative.run(dataset: "x", training: trained, unseen: unseen, heldOut: training, teacher: teacher,
+                             stimulusSets: [("good", good)])
         }
     }
 }

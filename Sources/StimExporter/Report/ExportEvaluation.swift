@@ -3,8 +3,9 @@ import StimLearn
 
 /// Runs the whole utility and privacy evaluation of an export and gathers it into an `ExportReport`.
 ///
-/// Inputs are plain: the training records' windows (what the teacher saw), the held-out records' windows (a
-/// fixed record split), the teacher, the named stimulus sets (the first is the one the dataset ships) and
+/// Inputs are plain: the training records' windows (what the teacher saw), those records' membership slice (windows
+/// of the same records that nothing trained on: `MembershipSlice`), the held-out records' windows (a fixed record
+/// split), the teacher, the named stimulus sets (the first is the one the dataset ships) and
 /// optionally the synthesizer's acceptance log. With `vaeSamples` > 0 a `VaeBaseline` trained on the training
 /// windows adds a set named "VAE baseline".
 public struct ExportEvaluation {
@@ -23,10 +24,11 @@ public struct ExportEvaluation {
         case utility(UtilityEvaluation.Progress)
     }
 
-    public func run(dataset: String, training: LabelledWindows, heldOut: LabelledWindows, teacher: Student,
-                    stimulusSets: [(name: String, set: StimulusSet)], acceptance: [AcceptanceAttempt]? = nil,
-                    progress: ((Progress) -> Void)? = nil) throws -> ExportReport {
+    public func run(dataset: String, training: LabelledWindows, unseen: LabelledWindows, heldOut: LabelledWindows,
+                    teacher: Student, stimulusSets: [(name: String, set: StimulusSet)],
+                    acceptance: [AcceptanceAttempt]? = nil, progress: ((Progress) -> Void)? = nil) throws -> ExportReport {
         guard training.count > 0, heldOut.count > 0 else { throw LearnError.data("no training or no held-out windows") }
+        let membership = try MembershipInference.sets(training: training, unseen: unseen)
         guard heldOut.exampleShape == training.exampleShape, heldOut.classNames == training.classNames else {
             throw LearnError.data("held-out windows of \(heldOut.exampleShape) with classes \(heldOut.classNames) do not "
                                   + "match training windows of \(training.exampleShape) with \(training.classNames)")
@@ -55,7 +57,7 @@ public struct ExportEvaluation {
 
         let (teacherScores, teacherPerRecord) = UtilityEvaluation.score(try teacher.predict(heldOut.inputs), on: heldOut)
         let students = try timed("students") {
-            try utility.evaluate(training: training, heldOut: heldOut, stimulusSets: sets,
+            try utility.evaluate(training: training, unseen: unseen, heldOut: heldOut, stimulusSets: sets,
                                  progress: progress.map { report in { report(.utility($0)) } })
         }
         let attack = try timed("reidentification_attacker") {
@@ -89,10 +91,20 @@ public struct ExportEvaluation {
             privacy: .init(reidentification: .init(persons: attack.persons, chance: attack.chance,
                                                    heldOutFraction: reidentificationHeldOutFraction,
                                                    heldOutSlice: attack.heldOutSlice, stimulusSets: reidentified),
-                           closestRecord: closest),
+                           closestRecord: closest, membership: Self.design(membership)),
             acceptance: try acceptance.map { try AcceptanceSummary($0) },
             examples: examples(training: training, sets: sets),
             seconds: seconds)
+    }
+
+    private static func design(_ sets: (members: LabelledWindows, nonMembers: LabelledWindows)) -> ExportReport.MembershipDesign {
+        let records = Set(sets.nonMembers.persons).sorted().map { sets.nonMembers.personNames[$0] }
+        let block = MembershipSlice.blockWindows
+        return .init(records: records, members: sets.members.count, nonMembers: sets.nonMembers.count, blockWindows: block,
+                     description: "members: the \(sets.members.count) windows of the training records "
+                        + "\(records.joined(separator: ", ")) that the teacher and the real-window students trained on; "
+                        + "non-members: the \(sets.nonMembers.count) windows of the same records' membership slice (blocks "
+                        + "of \(block) consecutive windows spread over each night), which no model trained on")
     }
 
     /// A set whose arrays do not describe the same stimuli of the windows' shape and classes.

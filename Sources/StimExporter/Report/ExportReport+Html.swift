@@ -80,15 +80,18 @@ extension ExportReport {
     }
 
     private func privacySection() -> String {
-        let r = privacy.reidentification
+        let r = privacy.reidentification, m = privacy.membership
         var html = """
             <h2 id="privacy">Privacy measurements</h2>
             <h3>Re-identification</h3>
             <p class="note">An attacker network was trained to tell the \(r.persons) training persons apart from their
             real windows, except the last \(Int(r.heldOutFraction * 100))% of each person's windows. It names one
             person per window; top-1 is the share named correctly. For a stimulus, "correctly" means the person whose
-            real training window lies closest to it (Euclidean). The class-only attacker always names the person with
-            the most training windows of the window's class (the stimulus's target class). Chance is 1/\(r.persons).
+            real training window lies closest to it (Euclidean). The class-only attacker knows only each window's class
+            (for a stimulus, its target class) and makes the best constant guess per class on the very windows of that
+            row: for each class, the person most often the right answer among that row's windows of the class. It is an
+            oracle, an upper bound on what knowing the class alone gives, measured on each row because the persons
+            nearest to stimuli are distributed nothing like the training windows. Chance is 1/\(r.persons).
             These figures describe this attacker only; a stronger attacker could do better.</p>
             <table><tr><th class="name">windows</th><th>count</th><th>attacker top-1</th><th>class-only top-1</th><th>chance</th></tr>
             """
@@ -114,10 +117,15 @@ extension ExportReport {
             </table>
             <h3>Membership inference</h3>
             <p class="note">For each student, an attacker scores every window by the probability the student gives its
-            true class and guesses "member" above a threshold. The AUC over all thresholds compares members (the real
-            training windows; for students trained on stimuli, the real windows the teacher saw) with non-members (the
-            held-out records' windows); 0.5 means the confidence does not tell them apart. Held-out records are other
-            persons, so a difference between persons also moves the AUC. SVMs without probabilities score 1 or 0.</p>
+            true class and guesses "member" above a threshold. The AUC over all thresholds compares members with
+            non-members of the same persons, so that no difference between persons moves it. Members: the
+            \(m.members) windows of the training records \(Html.escape(m.records.joined(separator: ", "))) that the
+            teacher and the real-window students trained on (for students trained on stimuli: the windows the teacher
+            saw). Non-members: the \(m.nonMembers) windows of the same records' membership slice, blocks of
+            \(m.blockWindows) consecutive windows spread over each night that no model trained on (not the teacher,
+            the identity network, the generator, the students, the VAE nor the re-identification attacker). 0.5 means
+            the confidence does not tell them apart; above 0.5, a student is surer of windows it or the teacher saw.
+            SVMs without probabilities score 1 or 0.</p>
             <table><tr><th class="name">student</th><th class="name">trained on</th><th>AUC</th>
             <th>mean true-class probability, members</th><th>non-members</th></tr>
             """

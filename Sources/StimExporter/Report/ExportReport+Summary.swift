@@ -22,7 +22,7 @@ extension ExportReport {
         if let shippedAttack = reidentification.stimulusSets.first(where: { $0.set == shipped }) {
             summary.reidentificationTop1 = shippedAttack.result.top1
             summary.metrics.append(Metric(name: "reidentification_class_only_top1", value: shippedAttack.result.classOnlyTop1,
-                                          detail: "always naming the person with the most training windows of the class"))
+                                          detail: "the best constant guess per class on the stimuli themselves (an oracle)"))
         }
         summary.metrics.append(Metric(name: "reidentification_held_out_real_top1", value: reidentification.heldOutSlice.top1,
                                       detail: "last \(Int(reidentification.heldOutFraction * 100))% of each training person's windows"))

@@ -35,13 +35,29 @@ public struct ExportReport: Codable, Sendable, Equatable {
     public struct Privacy: Codable, Sendable, Equatable {
         public var reidentification: Reidentification
         public var closestRecord: [NamedClosestRecord]
+        /// What every student's membership AUC compares (`UtilityEvaluation.Row.membership`).
+        public var membership: MembershipDesign
+    }
+
+    /// The membership attack's two sets, both from the same training records: `members` trained windows (the teacher's
+    /// and the real-window students' training data) against `nonMembers` windows of those records' membership slice,
+    /// which nothing trained on.
+    public struct MembershipDesign: Codable, Sendable, Equatable {
+        public var records: [String]
+        public var members: Int
+        public var nonMembers: Int
+        /// Consecutive windows per held-back block (`MembershipSlice.blockWindows`).
+        public var blockWindows: Int
+        /// The same in words, for a reader of the JSON.
+        public var description: String
     }
 
     public struct Reidentification: Codable, Sendable, Equatable {
         public var persons: Int
         /// 1 / persons.
         public var chance: Double
-        /// The attacker on the last share of each training person's real windows, which it did not train on.
+        /// The attacker on the last share of each training person's real windows, which it did not train on. Every
+        /// `classOnlyTop1` is the best constant guess per class on the evaluated windows themselves (an oracle).
         public var heldOutFraction: Double
         public var heldOutSlice: ReidentificationAttack.Result
         public var stimulusSets: [NamedReidentification]

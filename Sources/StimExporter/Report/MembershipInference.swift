@@ -1,11 +1,13 @@
 import StimLearn
 
 /// A confidence-threshold membership attack on a student: the attacker calls a window a member of the
-/// training data when the student gives its true class a high probability. Its AUC over members (windows the
-/// student's training saw: the real training windows, or for a stimuli-trained student the real windows the
-/// teacher saw) against non-members (windows of held-out records) is 0.5 when confidence tells them apart no
-/// better than chance. An SVM without probabilities scores 1 or 0 (right or wrong), which the AUC counts
-/// with ties.
+/// training data when the student gives its true class a high probability. Its AUC over members against
+/// non-members is 0.5 when confidence tells them apart no better than chance. In the report both come from the
+/// same training records (`sets(training:unseen:)`): members are the windows the teacher and the real-window
+/// students trained on, non-members the records' membership slice (`MembershipSlice`), which nothing trained on.
+/// So the AUC asks whether a student is more confident on windows it (or, for a stimuli-trained student, the
+/// teacher) saw than on unseen windows of the same persons, not whether one person's nights are easier than
+/// another's. An SVM without probabilities scores 1 or 0 (right or wrong), which the AUC counts with ties.
 public enum MembershipInference {
     public struct Result: Codable, Sendable, Equatable {
         public var auc: Double
@@ -26,6 +28,21 @@ public enum MembershipInference {
                       members: members.count, nonMembers: nonMembers.count,
                       memberConfidence: memberScores.reduce(0, +) / Double(memberScores.count),
                       nonMemberConfidence: nonMemberScores.reduce(0, +) / Double(nonMemberScores.count))
+    }
+
+    /// The report's members and non-members: every trained window of the records the unseen slice comes from
+    /// (not a sample: the AUC does not depend on the sets' sizes), and the slice itself.
+    public static func sets(training: LabelledWindows, unseen: LabelledWindows) throws
+        -> (members: LabelledWindows, nonMembers: LabelledWindows) {
+        guard unseen.count > 0 else { throw LearnError.data("membership inference needs an unseen slice of the training records") }
+        guard unseen.personNames == training.personNames, unseen.exampleShape == training.exampleShape,
+              unseen.classNames == training.classNames else {
+            throw LearnError.data("the unseen slice (records \(unseen.personNames), windows of \(unseen.exampleShape)) is not "
+                                  + "of the training records (\(training.personNames), \(training.exampleShape))")
+        }
+        let members = training.of(persons: Set(unseen.persons))
+        guard members.count > 0 else { throw LearnError.data("the unseen slice's records have no trained windows") }
+        return (members, unseen)
     }
 
     static func trueClassProbabilities(_ student: Student, _ windows: LabelledWindows) throws -> [Double] {

@@ -32,7 +32,8 @@ public struct UtilityEvaluation {
         public var scores: ClassificationScores
         public var perRecord: [RecordAccuracy]
         public var trainingSeconds: Double
-        /// The confidence-threshold attack on this student (members: the real training windows).
+        /// The confidence-threshold attack on this student (`MembershipInference.sets`: trained windows against the
+        /// unseen slice of the same records).
         public var membership: MembershipInference.Result
     }
 
@@ -60,13 +61,16 @@ public struct UtilityEvaluation {
     }
 
     /// Trains every kind on the real training windows and on each named stimulus set, in that order, and scores
-    /// each on `heldOut`, attacking each student's membership with the training windows as members.
-    public func evaluate(training: LabelledWindows, heldOut: LabelledWindows, stimulusSets: [(name: String, set: StimulusSet)],
+    /// each on `heldOut`, attacking each student's membership with the training windows of the records `unseen`
+    /// comes from as members and `unseen` (a slice of those records nothing trained on) as non-members.
+    public func evaluate(training: LabelledWindows, unseen: LabelledWindows, heldOut: LabelledWindows,
+                         stimulusSets: [(name: String, set: StimulusSet)],
                          progress: ((Progress) -> Void)? = nil) throws -> [Row] {
         guard training.count > 0, heldOut.count > 0 else { throw LearnError.data("no training or no held-out windows") }
         guard training.exampleShape == heldOut.exampleShape, training.classes == heldOut.classes else {
             throw LearnError.data("training windows of \(training.exampleShape) and held-out windows of \(heldOut.exampleShape) differ")
         }
+        let membership = try MembershipInference.sets(training: training, unseen: unseen)
         var sources: [(String, TrainingData)] = [("real windows", try training.classData())]
         for (name, set) in stimulusSets {
             guard set.exampleShape == training.exampleShape, set.classes == training.classes else {
@@ -90,7 +94,8 @@ public struct UtilityEvaluation {
                 let (scores, perRecord) = Self.score(try student.predict(heldOut.inputs), on: heldOut)
                 result.append(Row(kind: kind.rawValue, trainedOn: name, trainingCount: data.count, scores: scores,
                                   perRecord: perRecord, trainingSeconds: seconds,
-                                  membership: try MembershipInference.attack(student, members: training, nonMembers: heldOut)))
+                                  membership: try MembershipInference.attack(student, members: membership.members,
+                                                                             nonMembers: membership.nonMembers)))
             }
         }
         return result

@@ -57,6 +57,11 @@ import Testing
         #expect(header.summary.evaluation.hasPrefix("fixed record split: trained on 3 records"),
                 "\(header.summary.evaluation)")
         #expect(header.summary.studentAccuracy > 0 && header.summary.reidentificationChance == 1.0 / 3)
+        // The membership slice: whole blocks of 10 windows of the training records, the report's non-members.
+        let sliceWindows = try #require(report["membership_slice_windows"] as? Int)
+        #expect(sliceWindows > 0 && sliceWindows % 10 == 0)
+        let membership = ((json["privacy"] as? [String: Any])?["membership"] as? [String: Any]) ?? [:]
+        #expect(membership["non_members"] as? Int == sliceWindows && membership["members"] as? Int == report["training_windows"] as? Int)
         let chunk = try reader.chunk(at: 0)
         #expect(reader.chunkCount == 1 && chunk.count == 20)
         let p = chunk.probabilities()
@@ -119,5 +124,9 @@ import Testing
         let named = try StimBinary.run(["export"] + records + ["--rate", "1", "--out", "\(dir)/x.stim",
                                                                "--holdout-records", "nobody"])
         #expect(named.status != 0 && named.stderr.contains("no record named 'nobody'"))
+        let slice = try StimBinary.run(["export"] + records + ["--rate", "1", "--out", "\(dir)/x.stim", "--membership-slice", "0.7"])
+        #expect(slice.status != 0 && slice.stderr.contains("--membership-slice"))
+        let noSlice = try StimBinary.run(["export"] + records + ["--rate", "1", "--out", "\(dir)/x.stim", "--membership-slice", "0"])
+        #expect(noSlice.status != 0 && noSlice.stderr.contains("--no-report"))
     }
 }

@@ -3,8 +3,8 @@ import StimFormats
 import StimLearn
 
 /// The data owner's export, recordings' windows to stimuli (issue 6): split the records, hold the membership slice of
-/// the training records back (`MembershipSlice`), train the teacher on the rest of the training records' windows (early
-/// stopping on the held-out records) and the identity network over the same windows, write the
+/// the training records back (`MembershipSlice`), train the teacher on the rest of the training records' windows (a fixed
+/// number of epochs: the held-out records measure it, they never choose it) and the identity network over the same windows, write the
 /// teacher beside the dataset, then synthesize stimuli with a journal that survives interruptions. `write` then
 /// stores the dataset with its provenance and the report's summary.
 public struct ExportPipeline: Sendable {
@@ -52,9 +52,14 @@ public struct ExportPipeline: Sendable {
         options.epochs = settings.teacherEpochs
         options.seed = settings.seed
         options.threads = settings.threads
-        let teacher = try StudentTrainer(options: options).train(
-            .cnn, on: try training.classData(), validation: heldOut.count > 0 ? try heldOut.classData() : nil,
-            progress: events.map { report in { report(.teacher($0)) } })
+        // No early stopping on the held-out records: they are the report's test. Stopping at their lowest loss also
+        // kept a weaker teacher on the belts (0.925 against 0.940 after all 30 epochs).
+        var teacher = try StudentTrainer(options: options).train(
+            .cnn, on: try training.classData(), progress: events.map { report in { report(.teacher($0)) } })
+        if heldOut.count > 0 {
+            teacher.validationAccuracy = try Student(body: teacher.body, inputShape: windows.exampleShape,
+                                                     classes: windows.classes).accuracy(on: try heldOut.classData())
+        }
         options.epochs = settings.identityEpochs
         let identity = try StudentTrainer(options: options).train(
             .cnn, on: try training.personData(), progress: events.map { report in { report(.identity($0)) } })

@@ -1,7 +1,7 @@
 import StimKernels
 
 /// Which records (persons) train the teacher, the identity network and the generator, and which are held out for the
-/// teacher's early stopping and the report. Chosen by seed, or by name.
+/// teacher's held-out accuracy and the report. Chosen by seed, or by name.
 public struct RecordSplit: Sendable, Equatable {
     public let training: [Int]
     public let heldOut: [Int]

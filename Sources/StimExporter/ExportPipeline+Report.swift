@@ -7,9 +7,12 @@ extension ExportPipeline {
         /// Also synthesize the same number of stimuli without anonymization (when the export anonymized), and
         /// sample as many from a VAE trained on the training windows: the two comparisons.
         public var comparisons = true
+        /// Seeds each student kind is trained with (`UtilityEvaluation.seeds`).
+        public var studentSeeds = 3
 
-        public init(comparisons: Bool = true) {
+        public init(comparisons: Bool = true, studentSeeds: Int = 3) {
             self.comparisons = comparisons
+            self.studentSeeds = studentSeeds
         }
     }
 
@@ -45,6 +48,7 @@ extension ExportPipeline {
         }
         var evaluation = ExportEvaluation()
         evaluation.vaeSamples = plan.comparisons ? synthesis.count : 0
+        evaluation.utility.seeds = plan.studentSeeds
         let acceptance = result.log.attempts.map {
             AcceptanceAttempt(targetClass: $0.targetClass, threshold: Double($0.threshold), steps: $0.steps, accepted: $0.accepted)
         }

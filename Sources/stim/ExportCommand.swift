@@ -12,7 +12,7 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Train a teacher on recordings and export anonymized stimuli as a dataset (the data owner's side).",
         discussion: """
-            The records are split (--holdout of them kept out of all training, for the teacher's early stopping and \
+            The records are split (--holdout of them kept out of all training, to measure the teacher and for \
             the report; --membership-slice of each training record's windows are kept out of all training too, for \
             the report's membership attack); a CNN teacher learns the training records' apnea labels and an identity network learns \
             which record each window came from. A generator then makes --count stimuli by activation maximization: \
@@ -44,7 +44,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Share of each training record kept out of all training for the report's membership attack (blocks of 10 windows; 0 to 0.5).")
     var membershipSlice = ExportSettings().membershipSliceFraction
 
-    @Option(help: "Epochs of the teacher (it stops early on the held-out records).")
+    @Option(help: "Epochs of the teacher (all of them: the held-out records measure it, never stop it).")
     var teacherEpochs = 30
 
     @Option(help: "Epochs of the identity network.")
@@ -98,6 +98,9 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "Report on the shipped stimuli only, without the comparisons (stimuli made without anonymization, a VAE baseline).")
     var noComparisons = false
 
+    @Option(help: "Seeds each report student is trained with; the report scores their predictions pooled.")
+    var reportSeeds = ExportPipeline.ReportPlan().studentSeeds
+
     @Flag(help: "Discard the journal of an interrupted run instead of resuming it.")
     var restart = false
 
@@ -119,6 +122,7 @@ struct ExportCommand: ParsableCommand {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if let holdout, holdout < 0 { throw ValidationError("--holdout must be 0 or more records") }
         if holdout != nil, holdoutRecords != nil { throw ValidationError("give --holdout or --holdout-records, not both") }
+        guard reportSeeds >= 1 else { throw ValidationError("--report-seeds must be at least 1") }
         guard (0...0.5).contains(membershipSlice) else { throw ValidationError("--membership-slice must lie in [0, 0.5]") }
         if membershipSlice == 0, !noReport {
             throw ValidationError("--membership-slice 0 leaves the report without its membership attack: add --no-report")
@@ -197,7 +201,7 @@ struct ExportCommand: ParsableCommand {
             if result.heldOut.count == 0 {
                 Output.status("no records held out (--holdout 0): no utility and privacy report")
             } else {
-                let report = try pipeline.evaluate(result, dataset: out, plan: .init(comparisons: !noComparisons)) { step in
+                let report = try pipeline.evaluate(result, dataset: out, plan: .init(comparisons: !noComparisons, studentSeeds: reportSeeds)) { step in
                     switch step {
                     case .stage(let name): line.show("report: " + name.replacingOccurrences(of: "_", with: " "))
                     case .utility(.training(let kind, let source)): line.show("report: \(kind.rawValue) on \(source)")

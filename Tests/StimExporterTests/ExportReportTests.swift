@@ -68,6 +68,16 @@ import Testing
         #expect(report.utility.students.count == 12)
         #expect(Set(report.utility.students.map(\.trainedOn)) == ["real windows", "noisy copies", "VAE baseline"])
         #expect(report.utility.students.allSatisfy { $0.perRecord.map(\.record) == ["h1", "h2"] })
+        // Three seeds a student: the pooled accuracy is their mean, and the per-record accuracies pool the same way.
+        for row in report.utility.students {
+            #expect(row.seedAccuracies.count == 3 && row.seedKappas.count == 3 && row.scores.count == 120)
+            #expect(abs(row.scores.accuracy - row.seedAccuracies.reduce(0, +) / 3) < 1e-12)
+            let pooled = row.perRecord.map { Double($0.count) * $0.accuracy }.reduce(0, +) / 120
+            #expect(abs(pooled - row.scores.accuracy) < 1e-12)
+        }
+        // Networks differ from seed to seed.
+        let mlp = try #require(report.utility.students.first { $0.kind == "mlp" && $0.trainedOn == "real windows" })
+        #expect(Set(mlp.seedKappas).count > 1 || Set(mlp.seedAccuracies).count > 1)
         #expect(report.heldOutRecords == ["h1", "h2"] && report.trainingRecords == ["p1", "p2", "p3", "p4"])
         #expect(report.privacy.reidentification.persons == 4 && report.privacy.reidentification.chance == 0.25)
         // Membership: the 200 trained windows of the four training persons against their 40 unseen ones.
@@ -90,11 +100,19 @@ import Testing
         #expect(summary.reidentificationChance == 0.25 && summary.closestRecordRatio == copies.summary.ratio)
         #expect(summary.evaluation == report.evaluation && !summary.metrics.isEmpty)
 
-        // One re-identification check for the real slice, then one per set and one membership check per set.
+        // One re-identification check for the real slice, then per set one utility check per student kind, one
+        // re-identification check and one membership check.
         let checks = report.targetChecks
-        #expect(checks.count == 1 + 2 * 2)
+        #expect(checks.count == 1 + 2 * (4 + 2))
         let copiesAttack = try #require(report.privacy.reidentification.stimulusSets.first { $0.set == "noisy copies" }).result
-        #expect(checks[1].met == (copiesAttack.top1 <= copiesAttack.classOnlyTop1 + 0.02))
+        #expect(checks[5].met == (copiesAttack.top1 <= copiesAttack.classOnlyTop1 + 0.02))
+        for (i, kind) in ["cnn", "mlp", "svm-linear", "svm-rbf"].enumerated() {
+            let real = try #require(report.utility.students.first { $0.kind == kind && $0.trainedOn == "real windows" })
+            let copy = try #require(report.utility.students.first { $0.kind == kind && $0.trainedOn == "noisy copies" })
+            #expect(checks[1 + i].target.hasPrefix("noisy copies: \(kind) within 1.0 accuracy point"))
+            #expect(checks[1 + i].met == (real.scores.accuracy - copy.scores.accuracy <= 0.01
+                                          && real.scores.kappa - copy.scores.kappa <= 0.03))
+        }
     }
 
     @Test(.enabled(if: PythonEnvironment.unavailableReason == nil, "\(PythonEnvironment.unavailableReason ?? "")"))

@@ -55,7 +55,7 @@ public struct ExportEvaluation {
         }
         guard !sets.isEmpty else { throw LearnError.data("no stimulus set to evaluate") }
 
-        let (teacherScores, teacherPerRecord) = UtilityEvaluation.score(try teacher.predict(heldOut.inputs), on: heldOut)
+        let (teacherScores, teacherPerRecord) = UtilityEvaluation.score([try teacher.predict(heldOut.inputs)], on: heldOut)
         let students = try timed("students") {
             try utility.evaluate(training: training, unseen: unseen, heldOut: heldOut, stimulusSets: sets,
                                  progress: progress.map { report in { report(.utility($0)) } })

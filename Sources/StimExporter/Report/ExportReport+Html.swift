@@ -28,9 +28,10 @@ extension ExportReport {
 
     private func targetsSection() -> String {
         var html = """
-            <h2 id="targets">Privacy targets</h2>
-            <p class="note">The project's targets for a dataset, checked against the measurements below; each holds
-            for the attacks and distances described there, not against every possible attack.</p>
+            <h2 id="targets">Targets</h2>
+            <p class="note">The project's utility and privacy targets for a dataset, checked against the measurements
+            below on these held-out records; the privacy ones hold for the attacks and distances described there, not
+            against every possible attack.</p>
             <table><tr><th class="name">target</th><th class="name">measured</th><th class="name">met</th></tr>
             """
         for check in targetChecks {
@@ -45,20 +46,26 @@ extension ExportReport {
             <h2 id="utility">Utility on the held-out records</h2>
             <p class="note">Each model classifies every window of the held-out records, which no model trained on.
             Apnea is the positive class: sensitivity is the share of apnea minutes called apnea, specificity the share
-            of normal minutes called normal; κ is Cohen's kappa. Membership AUC: see Privacy.</p>
+            of normal minutes called normal; κ is Cohen's kappa. Each student is trained once per seed; its row scores
+            the seeds' predictions pooled (the accuracy is their mean) beside the range of the seeds' accuracies, and
+            its membership AUC is the seeds' mean (see Privacy).</p>
             <table><tr><th class="name">model</th><th class="name">trained on</th><th>examples</th><th>accuracy</th>
-            <th>κ</th><th>sensitivity</th><th>specificity</th><th>membership AUC</th></tr>
+            <th>seeds' accuracies</th><th>κ</th><th>sensitivity</th><th>specificity</th><th>membership AUC</th></tr>
             """
-        html += scoreRow("teacher", "real windows", nil, utility.teacher, nil)
+        html += scoreRow("teacher", "real windows", nil, utility.teacher, seeds: [], auc: nil)
         for row in utility.students {
-            html += scoreRow(row.kind, row.trainedOn, row.trainingCount, row.scores, row.membership.auc)
+            html += scoreRow(row.kind, row.trainedOn, row.trainingCount, row.scores, seeds: row.seedAccuracies,
+                             auc: row.membership.auc)
         }
         return html + "</table>\n"
     }
 
-    private func scoreRow(_ model: String, _ source: String, _ count: Int?, _ s: ClassificationScores, _ auc: Double?) -> String {
-        "<tr><td class=\"name\">\(Html.escape(model))</td><td class=\"name\">\(Html.escape(source))</td>"
-            + "<td>\(count.map(String.init) ?? "")</td><td>\(fixed(s.accuracy, 3))</td><td>\(fixed(s.kappa, 3))</td>"
+    private func scoreRow(_ model: String, _ source: String, _ count: Int?, _ s: ClassificationScores, seeds: [Double],
+                          auc: Double?) -> String {
+        let range = seeds.count < 2 ? "" : "\(fixed(seeds.min() ?? 0, 3))–\(fixed(seeds.max() ?? 0, 3)) (\(seeds.count))"
+        return "<tr><td class=\"name\">\(Html.escape(model))</td><td class=\"name\">\(Html.escape(source))</td>"
+            + "<td>\(count.map(String.init) ?? "")</td><td>\(fixed(s.accuracy, 3))</td><td>\(range)</td>"
+            + "<td>\(fixed(s.kappa, 3))</td>"
             + "<td>\(s.sensitivity.map { fixed($0, 3) } ?? "n/a")</td><td>\(s.specificity.map { fixed($0, 3) } ?? "n/a")</td>"
             + "<td>\(auc.map { fixed($0, 3) } ?? "")</td></tr>\n"
     }
@@ -185,7 +192,8 @@ extension ExportReport {
             """
     }
 
-    private func fixed(_ value: Double, _ digits: Int) -> String {
+    /// `value` with `digits` decimals whatever the locale ("n/a" when not finite).
+    func fixed(_ value: Double, _ digits: Int) -> String {
         value.isFinite ? String(format: "%.\(digits)f", locale: Locale(identifier: "en_US_POSIX"), value) : "n/a"
     }
 }

@@ -10,6 +10,10 @@ public struct UtilityEvaluation {
     /// no search, so a run is one fit per kind, and no support-vector budget: on the belts an RBF machine needs
     /// about half of 7,500 stimuli as support vectors, and one kept to 1,000 random ones fell from 0.92 to 0.76.
     public var options: StudentTrainingOptions
+    /// Students trained per kind and training set, with seeds 0, 1, …: one network's accuracy on the ~1,000
+    /// held-out belt windows moves by about a point from seed to seed, as much as the gaps the report measures, so
+    /// each row scores the seeds' predictions pooled.
+    public var seeds = 3
 
     public init(options: StudentTrainingOptions = UtilityEvaluation.defaultOptions) {
         self.options = options
@@ -29,11 +33,16 @@ public struct UtilityEvaluation {
         /// "real windows" or a stimulus set's name.
         public var trainedOn: String
         public var trainingCount: Int
+        /// Scores of the seeds' predictions pooled (the accuracy is the seeds' mean).
         public var scores: ClassificationScores
+        /// Each seed's student alone.
+        public var seedAccuracies: [Double]
+        public var seedKappas: [Double]
         public var perRecord: [RecordAccuracy]
+        /// Per student.
         public var trainingSeconds: Double
-        /// The confidence-threshold attack on this student (`MembershipInference.sets`: trained windows against the
-        /// unseen slice of the same records).
+        /// The confidence-threshold attack on each seed's student (`MembershipInference.sets`: trained windows against
+        /// the unseen slice of the same records), averaged.
         public var membership: MembershipInference.Result
     }
 
@@ -48,16 +57,23 @@ public struct UtilityEvaluation {
         case student(StudentTrainingProgress)
     }
 
-    /// Scores a model's predictions on the held-out windows, overall and per record.
-    public static func score(_ predicted: [Int], on heldOut: LabelledWindows) -> (ClassificationScores, [RecordAccuracy]) {
-        let overall = ConfusionMatrix(truth: heldOut.labels, predicted: predicted, classes: heldOut.classes)
+    /// Scores one or more models' predictions on the held-out windows (each a prediction per window), pooled, overall
+    /// and per record.
+    public static func score(_ predictions: [[Int]], on heldOut: LabelledWindows) -> (ClassificationScores, [RecordAccuracy]) {
+        func pooled(_ windows: [Int]) -> ConfusionMatrix {
+            var matrix = ConfusionMatrix(classes: heldOut.classes)
+            for predicted in predictions {
+                for i in windows { matrix.add(truth: heldOut.labels[i], predicted: predicted[i]) }
+            }
+            return matrix
+        }
         let perRecord = Set(heldOut.persons).sorted().map { person -> RecordAccuracy in
             let own = heldOut.persons.indices.filter { heldOut.persons[$0] == person }
-            let matrix = ConfusionMatrix(truth: own.map { heldOut.labels[$0] }, predicted: own.map { predicted[$0] },
-                                         classes: heldOut.classes)
-            return RecordAccuracy(record: heldOut.personNames[person], count: own.count, accuracy: matrix.accuracy)
+            return RecordAccuracy(record: heldOut.personNames[person], count: own.count, accuracy: pooled(own).accuracy)
         }
-        return (ClassificationScores(overall), perRecord)
+        var overall = ClassificationScores(pooled(Array(heldOut.labels.indices)))
+        overall.count = heldOut.count
+        return (overall, perRecord)
     }
 
     /// Trains every kind on the real training windows and on each named stimulus set, in that order, and scores
@@ -67,6 +83,7 @@ public struct UtilityEvaluation {
                          stimulusSets: [(name: String, set: StimulusSet)],
                          progress: ((Progress) -> Void)? = nil) throws -> [Row] {
         guard training.count > 0, heldOut.count > 0 else { throw LearnError.data("no training or no held-out windows") }
+        guard seeds >= 1 else { throw LearnError.parameter("students need at least one seed, not \(seeds)") }
         guard training.exampleShape == heldOut.exampleShape, training.classes == heldOut.classes else {
             throw LearnError.data("training windows of \(training.exampleShape) and held-out windows of \(heldOut.exampleShape) differ")
         }
@@ -85,17 +102,27 @@ public struct UtilityEvaluation {
             }
             for kind in kinds {
                 progress?(.training(kind: kind, trainedOn: name))
-                let start = Date()
-                let trained = try StudentTrainer(options: options).train(kind, on: data, progress: progress.map { report in
-                    { report(.student($0)) }
-                })
-                let seconds = Date().timeIntervalSince(start)
-                let student = try Student(body: trained.body, inputShape: training.exampleShape, classes: training.classes)
-                let (scores, perRecord) = Self.score(try student.predict(heldOut.inputs), on: heldOut)
+                var predictions: [[Int]] = [], attacks: [MembershipInference.Result] = []
+                var seconds = 0.0
+                for seed in 0..<seeds {
+                    var seeded = options
+                    seeded.seed = UInt64(seed)
+                    let start = Date()
+                    let trained = try StudentTrainer(options: seeded).train(kind, on: data, progress: progress.map { report in
+                        { report(.student($0)) }
+                    })
+                    seconds += Date().timeIntervalSince(start)
+                    let student = try Student(body: trained.body, inputShape: training.exampleShape, classes: training.classes)
+                    predictions.append(try student.predict(heldOut.inputs))
+                    attacks.append(try MembershipInference.attack(student, members: membership.members,
+                                                                  nonMembers: membership.nonMembers))
+                }
+                let (scores, perRecord) = Self.score(predictions, on: heldOut)
+                let alone = predictions.map { Self.score([$0], on: heldOut).0 }
                 result.append(Row(kind: kind.rawValue, trainedOn: name, trainingCount: data.count, scores: scores,
-                                  perRecord: perRecord, trainingSeconds: seconds,
-                                  membership: try MembershipInference.attack(student, members: membership.members,
-                                                                             nonMembers: membership.nonMembers)))
+                                  seedAccuracies: alone.map(\.accuracy), seedKappas: alone.map(\.kappa),
+                                  perRecord: perRecord, trainingSeconds: seconds / Double(seeds),
+                                  membership: MembershipInference.Result(averaging: attacks)))
             }
         }
         return result

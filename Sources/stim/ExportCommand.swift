@@ -45,7 +45,7 @@ struct ExportCommand: ParsableCommand {
     var membershipSlice = ExportSettings().membershipSliceFraction
 
     @Option(help: "Epochs of the teacher (all of them: the held-out records measure it, never stop it).")
-    var teacherEpochs = 30
+    var teacherEpochs = ExportSettings().teacherEpochs
 
     @Option(help: "Epochs of the identity network.")
     var identityEpochs = 30

@@ -4,8 +4,8 @@ import StimTestSupport
 import Testing
 @testable import StimExporter
 
-/// The report on the real belts, as the exporter would run it, with 7,500 VAE samples standing in for the
-/// stimuli until the synthesizer lands. Several minutes, so it runs only with STIM_REPORT_MEASURE=1; it writes
+/// The report alone on the real belts, as the exporter runs it, with 7,500 VAE samples standing in for the
+/// stimuli (no synthesis: `stim export` measures real stimuli). Several minutes, so it runs only with STIM_REPORT_MEASURE=1; it writes
 /// belts.report.json and belts.report.html to $STIM_REPORT_OUT (default: the temporary folder) and prints the
 /// figures and timings.
 @Suite(.enabled(if: SharedData.directory != nil && ProcessInfo.processInfo.environment["STIM_REPORT_MEASURE"] == "1",

@@ -109,7 +109,7 @@ import Testing
         for (i, kind) in ["cnn", "mlp", "svm-linear", "svm-rbf"].enumerated() {
             let real = try #require(report.utility.students.first { $0.kind == kind && $0.trainedOn == "real windows" })
             let copy = try #require(report.utility.students.first { $0.kind == kind && $0.trainedOn == "noisy copies" })
-            #expect(checks[1 + i].target.hasPrefix("noisy copies: \(kind) within 1.0 accuracy point"))
+            #expect(checks[1 + i].target.hasPrefix("noisy copies: \(kind) at most 1.0 accuracy point"))
             #expect(checks[1 + i].met == (real.scores.accuracy - copy.scores.accuracy <= 0.01
                                           && real.scores.kappa - copy.scores.kappa <= 0.03))
         }

@@ -27,7 +27,7 @@ extension ExportReport {
                 let points = (real.scores.accuracy - row.scores.accuracy) * 100
                 let kappa = real.scores.kappa - row.scores.kappa
                 checks.append(TargetCheck(
-                    target: "\(set): \(row.kind) within 1.0 accuracy point and 0.03 κ of the \(row.kind) on real windows",
+                    target: "\(set): \(row.kind) at most 1.0 accuracy point and 0.03 κ below the \(row.kind) on real windows",
                     measured: "accuracy \(fixed(row.scores.accuracy, 3)) vs \(fixed(real.scores.accuracy, 3)) (\(signed(-points, 1)) "
                         + "points), κ \(fixed(row.scores.kappa, 3)) vs \(fixed(real.scores.kappa, 3)) (\(signed(-kappa, 3)))",
                     met: points <= 1.0 && kappa <= 0.03))

@@ -3,9 +3,9 @@ import StimFormats
 import StimLearn
 
 /// The data owner's export, recordings' windows to stimuli (issue 6): split the records, hold the membership slice of
-/// the training records back (`MembershipSlice`), train the teacher on the rest of the training records' windows (a fixed
-/// number of epochs: the held-out records measure it, they never choose it) and the identity network over the same windows, write the
-/// teacher beside the dataset, then synthesize stimuli with a journal that survives interruptions. `write` then
+/// the training records back (`MembershipSlice`), train the teacher on the rest of the training records' windows (a
+/// fixed number of epochs: the held-out records measure it, they never choose it) and the identity network over the
+/// same windows, write the teacher beside the dataset, then synthesize stimuli with a journal that survives interruptions. `write` then
 /// stores the dataset with its provenance and the report's summary.
 public struct ExportPipeline: Sendable {
     public var settings: ExportSettings

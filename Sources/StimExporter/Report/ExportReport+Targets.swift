@@ -10,10 +10,9 @@ extension ExportReport {
 
     /// Issue 6's targets, for each stimulus set: each student kind trained on it no more than 1.0 accuracy point and
     /// 0.03 κ below the same kind trained on the real windows (doing better counts as met); re-identified no better
-    /// than the class-only attacker
-    /// (the best constant guess per class on that set; top-1 within 2 points of it), real held-out windows re-identified well above it (here: by at least 10
-    /// points), and every student trained on the set with a membership AUC within 0.5 ± 0.05 (trained windows
-    /// against the unseen slice of the same records).
+    /// than the class-only attacker (the best constant guess per class on that set; top-1 within 2 points of it), real
+    /// held-out windows re-identified well above it (here: by at least 10 points); and every student trained on the
+    /// set with a membership AUC within 0.5 ± 0.05 (trained windows against the unseen slice of the same records).
     public var targetChecks: [TargetCheck] {
         let r = privacy.reidentification
         var checks = [TargetCheck(

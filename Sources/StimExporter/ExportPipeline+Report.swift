@@ -8,9 +8,9 @@ extension ExportPipeline {
         /// sample as many from a VAE trained on the training windows: the two comparisons.
         public var comparisons = true
         /// Seeds each student kind is trained with (`UtilityEvaluation.seeds`).
-        public var studentSeeds = 3
+        public var studentSeeds = UtilityEvaluation.defaultSeeds
 
-        public init(comparisons: Bool = true, studentSeeds: Int = 3) {
+        public init(comparisons: Bool = true, studentSeeds: Int = UtilityEvaluation.defaultSeeds) {
             self.comparisons = comparisons
             self.studentSeeds = studentSeeds
         }

@@ -16,24 +16,6 @@ public enum MembershipInference {
         /// Mean probability of the true class on members and on non-members.
         public var memberConfidence: Double
         public var nonMemberConfidence: Double
-
-        /// The mean of attacks on students of one kind and training set (the same members and non-members).
-        init(averaging results: [Result]) {
-            let mean = { (value: (Result) -> Double) in results.map(value).reduce(0, +) / Double(max(results.count, 1)) }
-            auc = mean(\.auc)
-            members = results.first?.members ?? 0
-            nonMembers = results.first?.nonMembers ?? 0
-            memberConfidence = mean(\.memberConfidence)
-            nonMemberConfidence = mean(\.nonMemberConfidence)
-        }
-
-        public init(auc: Double, members: Int, nonMembers: Int, memberConfidence: Double, nonMemberConfidence: Double) {
-            self.auc = auc
-            self.members = members
-            self.nonMembers = nonMembers
-            self.memberConfidence = memberConfidence
-            self.nonMemberConfidence = nonMemberConfidence
-        }
     }
 
     public static func attack(_ student: Student, members: LabelledWindows, nonMembers: LabelledWindows) throws -> Result {
@@ -69,5 +51,15 @@ public enum MembershipInference {
         }
         let probabilities = try student.probabilities(windows.inputs)
         return windows.labels.enumerated().map { i, label in Double(probabilities[i * student.classes + label]) }
+    }
+}
+
+extension MembershipInference.Result {
+    /// The mean of attacks on students of one kind and training set (the same members and non-members). In an
+    /// extension, so the memberwise initializer stays.
+    init(averaging results: [Self]) {
+        let mean = { (value: (Self) -> Double) in results.map(value).reduce(0, +) / Double(max(results.count, 1)) }
+        self.init(auc: mean(\.auc), members: results.first?.members ?? 0, nonMembers: results.first?.nonMembers ?? 0,
+                  memberConfidence: mean(\.memberConfidence), nonMemberConfidence: mean(\.nonMemberConfidence))
     }
 }

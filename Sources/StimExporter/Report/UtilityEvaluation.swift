@@ -13,7 +13,8 @@ public struct UtilityEvaluation {
     /// Students trained per kind and training set, with seeds 0, 1, …: one network's accuracy on the ~1,000
     /// held-out belt windows moves by about a point from seed to seed, as much as the gaps the report measures, so
     /// each row scores the seeds' predictions pooled.
-    public var seeds = 3
+    public var seeds = UtilityEvaluation.defaultSeeds
+    public static let defaultSeeds = 3
 
     public init(options: StudentTrainingOptions = UtilityEvaluation.defaultOptions) {
         self.options = options

@@ -53,6 +53,14 @@ final class DaemonProcess: @unchecked Sendable {
         while lines.count < count && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
     }
 
+    /// Waits until its stderr contains `text` (or `timeout` seconds passed).
+    func waitForStatus(containing text: String, timeout: Double) {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !lock.withLock({ String(decoding: err, as: UTF8.self) }).contains(text) && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+    }
+
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
     /// Waits for the exit (killing it after `timeout` seconds: status -9); returns its status and its stderr.

@@ -52,6 +52,15 @@ public struct LabelledWindows: Sendable {
                                     personNames: personNames)
     }
 
+    /// The same windows with every value clamped to [−bound, bound].
+    public func clamped(to bound: Float) -> LabelledWindows {
+        guard inputs.contains(where: { abs($0) > bound }) else { return self }
+        // Clamped finite values stay valid.
+        return try! LabelledWindows(exampleShape: exampleShape, classNames: classNames,
+                                    inputs: inputs.map { min(max($0, -bound), bound) }, labels: labels, persons: persons,
+                                    personNames: personNames)
+    }
+
     /// The windows of the given persons.
     public func of(persons chosen: Set<Int>) -> LabelledWindows {
         subset(persons.indices.filter { chosen.contains(persons[$0]) })

@@ -17,6 +17,16 @@ public struct InputSpec: Sendable, Equatable {
 
     /// Values in one window: channels × samples per window.
     public var valuesPerWindow: Int { channels.count * samplesPerWindow }
+
+    /// This spec with normalized values clamped to ±`bound` too (when that is tighter than its clip): a student
+    /// trained on examples within ±`bound` (stimuli of a tanh generator lie in (−1, 1)) would otherwise meet real
+    /// windows beyond anything it learned from.
+    public func clamped(to bound: Float) -> InputSpec {
+        guard bound > 0, bound.isFinite, normalization.clip <= 0 || bound < normalization.clip else { return self }
+        var spec = self
+        spec.normalization.clip = bound
+        return spec
+    }
 }
 
 /// One input channel of a window, as recorded.

@@ -51,6 +51,10 @@ public struct TrainingData: Sendable {
     /// The most probable class of each example.
     public var labels: [Int] { argmaxRows(targets, classes: classes) }
 
+    /// The largest magnitude of any input value: a student clamps what it classifies to ±this, the range it learned
+    /// from (stimuli of a tanh generator lie in (−1, 1), real windows reach further).
+    public var inputBound: Float { inputs.reduce(0) { max($0, abs($1)) } }
+
     public func subset(_ indices: [Int]) -> TrainingData {
         let size = exampleSize
         var inputs = [Float](), targets = [Float]()

@@ -137,7 +137,9 @@ struct TrainCommand: ParsableCommand {
         }
         line.finish()
         let seconds = (clock.now - start) / .seconds(1)
-        let written = StudentModel(task: header.task, classNames: header.classNames, input: header.input,
+        // The student clamps what it classifies to the range of what it trained on.
+        let written = StudentModel(task: header.task, classNames: header.classNames,
+                                   input: header.input.clamped(to: training.inputBound),
                                    producer: "stim \(Stim.configuration.version)", body: student.body)
         try ModelFile.write(written, to: out)
         let fitted = plan.map { DeviceTrainingReport(plan: $0, peakResidentBytes: ProcessMemory.peakResidentBytes()) }

@@ -71,6 +71,14 @@ import Testing
             #expect(row[Int(chunk.targetClass[i])] > 0.6)  // above the lowest threshold
         }
         #expect(chunk.targetClass.filter { $0 == 1 }.count == 10)
+        // A student trained on the stimuli clamps live windows to their range, tighter than the windows' clip of 8.
+        let bound = chunk.realSamples(header.sampleEncoding, samplesPerWindow: 60).reduce(Float(0)) { max($0, abs($1)) }
+        let trained = try StimBinary.run(["train", out, "--out", "\(dir)/student.stimm", "--model", "mlp", "--epochs", "1",
+                                          "--validation", "0"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let student = try ModelFile.read(path: "\(dir)/student.stimm")
+        #expect(header.input.normalization.clip == 8 && bound < 1.001)  // (−1, 1), stored as int16 of step 8 / 32767
+        #expect(student.input.normalization.clip == bound && student.input.normalization.method == .runningZScore)
         let text = try StimBinary.run(["export"] + records + Self.options("\(dir)/again.stim", count: 4) + ["--no-anonymize"])
         #expect(text.status == 0)
         #expect(text.stdout.split(separator: "\n").contains { $0.hasPrefix("anonymization") && $0.hasSuffix(" off") })

@@ -158,6 +158,40 @@ import Testing
         #expect(parsed.svgs == 2 + report.examples.reduce(0) { $0 + $1.windows.count } + 1)
     }
 
+    /// Each student meets held-out windows clamped to the range of what it trained on, as `stim train` deploys it: an
+    /// RBF machine trained on stimuli within ±1 calls windows of ±20 by its bias alone (one class for all, accuracy
+    /// 0.5), and clamped ones by the nearest stimuli (1.0).
+    @Test func studentsSeeWindowsWithinTheirTrainingRange() throws {
+        var generator = Xoshiro256StarStar(seed: 4)
+        func windows(_ classes: [Int], level: Float, persons: [Int], names: [String]) throws -> LabelledWindows {
+            let inputs = classes.flatMap { k in (0..<20).map { _ in (k == 1 ? level : -level) + 0.05 * Float(generator.nextNormal()) } }
+            return try LabelledWindows(exampleShape: [2, 10], classNames: ["normal", "apnea"], inputs: inputs, labels: classes,
+                                       persons: persons, personNames: names)
+        }
+        let blocks = (0..<8).flatMap { Array(repeating: $0 % 2, count: 10) }
+        let (training, unseen) = try MembershipSlice(fraction: 0.15).cut(
+            try windows(blocks, level: 20, persons: blocks.indices.map { $0 / 40 }, names: ["p1", "p2"]))
+        let heldOut = try windows(Array(blocks.prefix(20)), level: 20, persons: Array(repeating: 0, count: 20), names: ["h1"])
+        // Three times as many normal stimuli, so the machine's bias is not 0.
+        let stimulusClasses = (0..<40).map { $0 % 4 == 0 ? 1 : 0 }
+        let stimuli = try windows(stimulusClasses, level: 0.8, persons: Array(repeating: 0, count: 40), names: ["s"])
+        let set = StimulusSet(exampleShape: [2, 10], classes: 2, inputs: stimuli.inputs,
+                              softLabels: stimulusClasses.flatMap { $0 == 1 ? [Float(0), 1] : [1, 0] },
+                              targetClasses: stimulusClasses)
+        var evaluation = UtilityEvaluation()
+        evaluation.kinds = [.svmRbf]
+        evaluation.seeds = 1
+        let rows = try evaluation.evaluate(training: training, unseen: unseen, heldOut: heldOut,
+                                           stimulusSets: [("stimuli", set)])
+        #expect(rows.map(\.trainedOn) == ["real windows", "stimuli"])
+        #expect(rows.map(\.scores.accuracy) == [1, 1])
+        // Unclamped, the same machine gives every window one class.
+        let machine = try StudentTrainer(options: evaluation.options).train(.svmRbf, on: try set.trainingData())
+        let student = try Student(body: machine.body, inputShape: [2, 10], classes: 2)
+        #expect(Set(try student.predict(heldOut.inputs)).count == 1)
+        #expect(try student.predict(heldOut.clamped(to: set.trainingData().inputBound).inputs) == heldOut.labels)
+    }
+
     @Test func mismatchedTeacherThrows() throws {
         let training = try Self.windows(persons: ["p1", "p2"], seed: 1)
         var options = StudentTrainingOptions()

@@ -37,6 +37,19 @@ import Testing
         return StudentModel(task: "apnea", classNames: ["normal", "apnea"], input: input(), body: .svm(svm))
     }
 
+    /// A student's spec clamps to the range it trained on when that is tighter than its dataset's clip, and nothing else.
+    @Test func clampedInputSpec() {
+        var clipped = Self.input()
+        clipped.normalization.clip = 8
+        #expect(clipped.clamped(to: 0.999).normalization.clip == 0.999)
+        #expect(clipped.clamped(to: 8.5) == clipped && clipped.clamped(to: 0) == clipped && clipped.clamped(to: .infinity) == clipped)
+        let open = Self.input()
+        #expect(open.normalization.clip == 0 && open.clamped(to: 3).normalization.clip == 3)
+        var expected = open
+        expected.normalization.clip = 3
+        #expect(open.clamped(to: 3) == expected)
+    }
+
     @Test(arguments: [mlp(), svm()])
     func roundTrip(model: StudentModel) throws {
         let path = Fixtures.temporaryPath("model.stimm")

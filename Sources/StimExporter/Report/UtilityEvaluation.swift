@@ -101,6 +101,11 @@ public struct UtilityEvaluation {
             guard Set(data.labels).count >= 2 else {
                 throw LearnError.data("\(name): every example has the same most probable class; students need two")
             }
+            // A student sees windows as deployed: clamped to the range of what it trained on (`stim train` writes
+            // that bound into the model's normalization).
+            let bound = data.inputBound
+            let (tested, members, nonMembers) = (heldOut.clamped(to: bound), membership.members.clamped(to: bound),
+                                                 membership.nonMembers.clamped(to: bound))
             for kind in kinds {
                 progress?(.training(kind: kind, trainedOn: name))
                 var predictions: [[Int]] = [], attacks: [MembershipInference.Result] = []
@@ -114,9 +119,8 @@ public struct UtilityEvaluation {
                     })
                     seconds += Date().timeIntervalSince(start)
                     let student = try Student(body: trained.body, inputShape: training.exampleShape, classes: training.classes)
-                    predictions.append(try student.predict(heldOut.inputs))
-                    attacks.append(try MembershipInference.attack(student, members: membership.members,
-                                                                  nonMembers: membership.nonMembers))
+                    predictions.append(try student.predict(tested.inputs))
+                    attacks.append(try MembershipInference.attack(student, members: members, nonMembers: nonMembers))
                 }
                 let (scores, perRecord) = Self.score(predictions, on: heldOut)
                 let alone = predictions.map { Self.score([$0], on: heldOut).0 }

@@ -175,6 +175,11 @@ public final class StimulusSynthesizer {
             : settings.thresholdMin + (settings.thresholdMax - settings.thresholdMin) * random.nextFloat()
         for i in 0..<b.noise.count { b.noise[i] = Float(random.nextNormal()) }
         let freshSeed = random.next()
+        // Every `freshGeneratorEvery` stimuli the generator starts afresh, so no single lineage makes them all.
+        if let every = settings.freshGeneratorEvery, log.attempts.last?.accepted == true, stimuli.count % every == 0 {
+            generator.initialize(.heUniform, seed: freshSeed)
+            optimizer.reset()
+        }
         for k in 0..<classes { b.oneHot[k] = k == target ? 1 : 0 }
         let identityTarget = identity == nil ? [] : identityTargets[target]
         let weight = settings.anonymization?.weight ?? 0

@@ -11,6 +11,8 @@ public struct SynthesisSettings: Sendable, Equatable {
     public var maxSteps = 50
     public var learningRate: Float = 1e-3
     public var noiseDimension = 128
+    /// Start the generator afresh after every this many accepted stimuli (nil: only after a failed attempt).
+    public var freshGeneratorEvery: Int?
     public var seed: UInt64 = 0
     /// Give up (with an error; accepted stimuli stay) after this many failed attempts in a row: a threshold or KL bound
     /// the generator cannot reach would otherwise run forever.
@@ -32,6 +34,9 @@ public struct SynthesisSettings: Sendable, Equatable {
         }
         guard maxConsecutiveFailures >= 1 else {
             throw .parameter("the failures allowed in a row must be at least 1, not \(maxConsecutiveFailures)")
+        }
+        if let freshGeneratorEvery, freshGeneratorEvery < 1 {
+            throw .parameter("the generator can start afresh every 1 or more stimuli, not \(freshGeneratorEvery)")
         }
         guard noiseDimension >= 1 else { throw .parameter("the noise dimension must be at least 1, not \(noiseDimension)") }
         if let classFractions {

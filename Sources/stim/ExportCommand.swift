@@ -74,6 +74,9 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Length of the generator's noise vector.")
     var noiseDimension = 128
 
+    @Option(help: "Start the generator afresh after every this many accepted stimuli (0: only after a failure).")
+    var freshGenerator = 0
+
     @Option(help: "Anonymization target: marginal (p(person)) or class-conditional (p(person | class)).")
     var anonymizeTarget: AnonymizationOptions.Target = AnonymizationOptions().target
 
@@ -116,6 +119,7 @@ struct ExportCommand: ParsableCommand {
         guard maxFailures >= 1 else { throw ValidationError("--max-failures must be at least 1") }
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be positive") }
         guard noiseDimension >= 1 else { throw ValidationError("--noise-dimension must be at least 1") }
+        guard freshGenerator >= 0 else { throw ValidationError("--fresh-generator must be 0 or more stimuli") }
         guard anonymizeWeight >= 0, anonymizeWeight.isFinite else { throw ValidationError("--anonymize-weight must be 0 or more") }
         guard klBound > 0, klBound.isFinite else { throw ValidationError("--kl-bound must be positive") }
         guard teacherEpochs >= 1, identityEpochs >= 1 else { throw ValidationError("--teacher-epochs and --identity-epochs must be at least 1") }
@@ -157,6 +161,7 @@ struct ExportCommand: ParsableCommand {
         s.synthesis.maxConsecutiveFailures = maxFailures
         s.synthesis.learningRate = learningRate
         s.synthesis.noiseDimension = noiseDimension
+        s.synthesis.freshGeneratorEvery = freshGenerator > 0 ? freshGenerator : nil
         s.synthesis.anonymization = noAnonymize ? nil
             : AnonymizationOptions(target: anonymizeTarget, weight: anonymizeWeight, klBound: klBound)
         return s

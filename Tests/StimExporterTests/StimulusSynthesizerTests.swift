@@ -111,6 +111,40 @@ import Testing
         #expect(second.stimuli.targetClasses == whole.stimuli.targetClasses && second.log == whole.log)
     }
 
+    /// A generator started afresh every 3 accepted stimuli: restored from a checkpoint at the 6th with its weights
+    /// changed, it goes on exactly as the uninterrupted run (they are replaced before they are used), while a generator
+    /// that trains on makes other stimuli from changed weights (checkpoints where the next attempt succeeds: a failed
+    /// one starts afresh anyway); and it makes other stimuli than one that only restarts on failures.
+    @Test func freshGeneratorEveryFewStimuli() throws {
+        func resumedScrambled(_ settings: SynthesisSettings, after index: Int) throws -> (resumed: StimulusSet, whole: StimulusSet) {
+            let whole = try ToyWindows.synthesizer(settings)
+            try whole.run()
+            let first = try ToyWindows.synthesizer(settings)
+            var saved: (SynthesisCheckpoint, StimulusSet)?
+            _ = try first.run(isCancelled: { first.stimuli.count >= 9 }) {
+                if $0 == index { saved = (try first.checkpoint(), first.stimuli) }
+            }
+            var (checkpoint, stimuli) = try #require(saved)
+            checkpoint.generator = checkpoint.generator.map { $0.map { 1.01 * $0 } }
+            let second = try ToyWindows.synthesizer(settings)
+            try second.restore(checkpoint, stimuli: stimuli)
+            #expect(try second.run())
+            return (second.stimuli, whole.stimuli)
+        }
+        var settings = Self.settings(count: 12)
+        let trainsOn = try resumedScrambled(settings, after: 6)
+        #expect(trainsOn.resumed.inputs != trainsOn.whole.inputs)
+        settings.freshGeneratorEvery = 3
+        let fresh = try resumedScrambled(settings, after: 5)
+        #expect(fresh.resumed.inputs == fresh.whole.inputs && fresh.resumed.softLabels == fresh.whole.softLabels)
+        // The first three stimuli come before any fresh start.
+        let size = 3 * fresh.whole.exampleShape.reduce(1, *)
+        #expect(fresh.whole.inputs.prefix(size) == trainsOn.whole.inputs.prefix(size))
+        #expect(fresh.whole.inputs.dropFirst(size) != trainsOn.whole.inputs.dropFirst(size))
+        settings.freshGeneratorEvery = 0
+        #expect(throws: ExportError.self) { try ToyWindows.synthesizer(settings) }
+    }
+
     @Test func badSettingsAreRefused() throws {
         var settings = Self.settings()
         settings.count = 0

@@ -122,7 +122,8 @@ public struct ExportPipeline: Sendable {
         let generator = GeneratorSettings(noiseDimension: synthesis.noiseDimension, thresholdMin: synthesis.thresholdMin,
                                           thresholdMax: synthesis.thresholdMax, maxSteps: synthesis.maxSteps,
                                           learningRate: synthesis.learningRate, seed: synthesis.seed,
-                                          architecture: result.generatorLayers.map { "\($0)" }.joined(separator: ", "))
+                                          architecture: result.generatorLayers.map { "\($0)" }.joined(separator: ", ")
+                                              + (synthesis.freshGeneratorEvery.map { "; fresh weights every \($0) stimuli" } ?? ""))
         let anonymization = synthesis.anonymization.map {
             AnonymizationSettings(target: $0.target == .marginal ? .marginal : .classConditional, weight: $0.weight,
                                   klBound: $0.klBound, identities: result.identityPersons.count)

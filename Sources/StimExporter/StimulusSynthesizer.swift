@@ -5,7 +5,8 @@ import StimLearn
 /// stimulus pick a class cl with stimuli still to make and a threshold T, draw noise z, and take Adam steps on the
 /// generator's weights against the cross-entropy of cl and the frozen teacher's output on G(z), until
 /// softmax_cl(teacher(G(z))) > T. An accepted stimulus is labelled with the teacher's whole softmax and the generator
-/// trains on into the next one; after `maxSteps` failed steps the generator starts again from fresh weights.
+/// trains on into the next one, except every `freshGeneratorEvery` stimuli; after `maxSteps` failed steps the
+/// generator starts again from fresh weights.
 ///
 /// With anonymization, each step is followed by one on the cross-entropy between the identity network's posterior on
 /// G(z) and the target distribution over persons (scaled by the weight), and a stimulus must also have

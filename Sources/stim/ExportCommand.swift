@@ -74,8 +74,8 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Length of the generator's noise vector.")
     var noiseDimension = 128
 
-    @Option(help: "Start the generator afresh after every this many accepted stimuli (0: only after a failure).")
-    var freshGenerator = 0
+    @Option(help: "Start the generator afresh after every this many accepted stimuli (0: only after a failure, as the method's reference code).")
+    var freshGenerator = SynthesisSettings().freshGeneratorEvery ?? 0
 
     @Option(help: "Anonymization target: marginal (p(person)) or class-conditional (p(person | class)).")
     var anonymizeTarget: AnonymizationOptions.Target = AnonymizationOptions().target

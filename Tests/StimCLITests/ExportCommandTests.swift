@@ -40,6 +40,7 @@ import Testing
         #expect(header.input.normalization.method == .runningZScore)
         #expect(header.provenance.teacherDigest == SHA256.digest(teacherBytes))
         #expect(header.provenance.generator?.seed == 5 && header.provenance.generator?.thresholdMin == 0.6)
+        #expect(header.provenance.generator?.architecture.hasSuffix("; fresh weights every 10 stimuli") == true)
         #expect(header.provenance.anonymization?.target == .marginal)
         #expect(header.provenance.anonymization?.identities == 3)
         #expect(header.provenance.producer.contains("export"))

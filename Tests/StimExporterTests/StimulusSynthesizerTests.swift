@@ -132,6 +132,7 @@ import Testing
             return (second.stimuli, whole.stimuli)
         }
         var settings = Self.settings(count: 12)
+        settings.freshGeneratorEvery = nil
         let trainsOn = try resumedScrambled(settings, after: 6)
         #expect(trainsOn.resumed.inputs != trainsOn.whole.inputs)
         settings.freshGeneratorEvery = 3

@@ -178,8 +178,7 @@ public final class StimulusSynthesizer {
         let freshSeed = random.next()
         // Every `freshGeneratorEvery` stimuli the generator starts afresh, so no single lineage makes them all.
         if let every = settings.freshGeneratorEvery, log.attempts.last?.accepted == true, stimuli.count % every == 0 {
-            generator.initialize(.heUniform, seed: freshSeed)
-            optimizer.reset()
+            restartGenerator(seed: freshSeed)
         }
         for k in 0..<classes { b.oneHot[k] = k == target ? 1 : 0 }
         let identityTarget = identity == nil ? [] : identityTargets[target]
@@ -216,8 +215,7 @@ public final class StimulusSynthesizer {
                                             confidence: confidence, kl: kl)
             }
             if step == settings.maxSteps {
-                generator.initialize(.heUniform, seed: freshSeed)
-                optimizer.reset()
+                restartGenerator(seed: freshSeed)
                 return SynthesisLog.Attempt(targetClass: target, threshold: threshold, steps: step, accepted: false,
                                             confidence: confidence, kl: kl)
             }
@@ -248,6 +246,12 @@ public final class StimulusSynthesizer {
             }
         }
         return nil  // not reached: the last step returns
+    }
+
+    /// Fresh generator weights and a fresh optimizer: the next step starts a new lineage.
+    private func restartGenerator(seed: UInt64) {
+        generator.initialize(.heUniform, seed: seed)
+        optimizer.reset()
     }
 
     private func softmax(_ logits: UnsafeBufferPointer<Float>, into out: inout [Float]) {

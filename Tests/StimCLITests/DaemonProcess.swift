@@ -47,35 +47,39 @@ final class DaemonProcess: @unchecked Sendable {
         }
     }
 
+    /// Its stderr so far.
+    var stderr: String { lock.withLock { String(decoding: err, as: UTF8.self) } }
+
     /// Waits until `count` minutes were written (or `timeout` seconds passed).
     func waitForMinutes(_ count: Int, timeout: Double) {
-        let deadline = Date().addingTimeInterval(timeout)
-        while lines.count < count && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        wait(timeout: timeout) { lines.count >= count }
     }
 
     /// Waits until its stderr contains `text` (or `timeout` seconds passed).
     func waitForStatus(containing text: String, timeout: Double) {
+        wait(timeout: timeout) { stderr.contains(text) }
+    }
+
+    /// Polls `done` every 20 ms until it holds or `timeout` seconds passed.
+    private func wait(timeout: Double, until done: () -> Bool) {
         let deadline = Date().addingTimeInterval(timeout)
-        while !lock.withLock({ String(decoding: err, as: UTF8.self) }).contains(text) && Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.02)
-        }
+        while !done() && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
     }
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
     /// Waits for the exit (killing it after `timeout` seconds: status -9); returns its status and its stderr.
     func finish(timeout: Double = 60) -> (status: Int32, stderr: String) {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        wait(timeout: timeout) { !process.isRunning }
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             drained.wait()
-            return (-9, lock.withLock { String(decoding: err, as: UTF8.self) })
+            return (-9, stderr)
         }
         process.waitUntilExit()
         drained.wait()
-        return (process.terminationStatus, lock.withLock { String(decoding: err, as: UTF8.self) })
+        return (process.terminationStatus, stderr)
     }
 }
 

@@ -55,6 +55,33 @@ public struct TrainingData: Sendable {
     /// from (stimuli of a tanh generator lie in (−1, 1), real windows reach further).
     public var inputBound: Float { inputs.reduce(0) { max($0, abs($1)) } }
 
+    /// The targets at a distillation temperature: each soft label p becomes p^(1/T), renormalized, which is the
+    /// teacher's softmax of its logits divided by T (Hinton et al. 2015). T > 1 lifts the classes a stimulus almost
+    /// excites, the teacher's knowledge that a near one-hot label hides; hard labels stay as they are.
+    public func tempered(_ temperature: Float) throws -> TrainingData {
+        guard temperature.isFinite, temperature > 0 else {
+            throw LearnError.parameter("the distillation temperature must be a positive number, not \(temperature)")
+        }
+        guard temperature != 1 else { return self }
+        var tempered = targets
+        var scaled = [Float](repeating: 0, count: classes)
+        for row in 0..<count {
+            let base = row * classes
+            var top = -Float.infinity
+            for k in 0..<classes where targets[base + k] > 0 {
+                scaled[k] = FloatMath.log(targets[base + k]) / temperature
+                top = max(top, scaled[k])
+            }
+            var sum: Float = 0
+            for k in 0..<classes {
+                tempered[base + k] = targets[base + k] > 0 ? FloatMath.exp(scaled[k] - top) : 0
+                sum += tempered[base + k]
+            }
+            for k in 0..<classes { tempered[base + k] /= sum }
+        }
+        return TrainingData(unchecked: exampleShape, classes, inputs, tempered)
+    }
+
     public func subset(_ indices: [Int]) -> TrainingData {
         let size = exampleSize
         var inputs = [Float](), targets = [Float]()

@@ -48,6 +48,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Adam's learning rate (cosine-annealed to 5% of it).")
     var learningRate: Float = 1e-3
 
+    @Option(help: "Distillation temperature of soft labels (networks): each label p becomes p^(1/T), renormalized. 1 trains on them as they are; hard labels stay hard.")
+    var temperature: Float = 1
+
     @Option(help: "Share of examples held out for validation (0 for none).")
     var validation = 0.1
 
@@ -76,6 +79,7 @@ struct TrainCommand: ParsableCommand {
         guard epochs > 0 else { throw ValidationError("--epochs must be at least 1") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be positive") }
+        guard temperature > 0, temperature.isFinite else { throw ValidationError("--temperature must be positive") }
         guard (0..<0.9).contains(validation) else { throw ValidationError("--validation must be in [0, 0.9)") }
         guard patience >= 0 else { throw ValidationError("--patience must be 0 or more epochs") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
@@ -106,6 +110,7 @@ struct TrainCommand: ParsableCommand {
         options.batchSize = plan?.batchSize ?? batchSize
         options.learningRate = learningRate
         options.patience = patience > 0 ? patience : nil
+        options.temperature = temperature
         options.int8 = plan?.int8 ?? int8
         options.threads = plan?.threads ?? threads
         options.seed = seed

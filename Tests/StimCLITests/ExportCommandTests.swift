@@ -80,6 +80,14 @@ import Testing
         let student = try ModelFile.read(path: "\(dir)/student.stimm")
         #expect(header.input.normalization.clip == 8 && bound < 1.001)  // (−1, 1), stored as int16 of step 8 / 32767
         #expect(student.input.normalization.clip == bound && student.input.normalization.method == .runningZScore)
+        // Distilled at a temperature, the soft labels train another model; a temperature of 0 is refused.
+        let hot = try StimBinary.run(["train", out, "--out", "\(dir)/hot.stimm", "--model", "mlp", "--epochs", "1",
+                                      "--validation", "0", "--temperature", "3"])
+        #expect(hot.status == 0, "\(hot.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: "\(dir)/hot.stimm"))
+                    != Data(contentsOf: URL(fileURLWithPath: "\(dir)/student.stimm")))
+        let cold = try StimBinary.run(["train", out, "--out", "\(dir)/cold.stimm", "--temperature", "0"])
+        #expect(cold.status != 0 && cold.stderr.contains("--temperature must be positive"))
         let text = try StimBinary.run(["export"] + records + Self.options("\(dir)/again.stim", count: 4) + ["--no-anonymize"])
         #expect(text.status == 0)
         #expect(text.stdout.split(separator: "\n").contains { $0.hasPrefix("anonymization") && $0.hasSuffix(" off") })

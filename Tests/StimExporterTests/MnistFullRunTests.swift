@@ -16,7 +16,7 @@ import Testing
                 "set STIM_MNIST_FULL=FOLDER to run the full MNIST pipeline (tens of minutes)"),
        .enabled(if: SharedData.directory != nil, "\(SharedData.absentMessage)"))
 struct MnistFullRunTests {
-    static let teacherEpochs = 4, stimuli = 7_500, studentEpochs = 30
+    static let teacherEpochs = 4, stimuli = 7_500, studentEpochs = 100
 
     @Test func pipelineOnAllDigits() throws {
         let folder = try #require(SharedData.path("mnist")).path
@@ -48,11 +48,11 @@ struct MnistFullRunTests {
                                                       on: test)
         print("MNIST student (\(Self.studentEpochs) epochs on \(made.stimuli.count) stimuli, \(studentSeconds) s): test accuracy "
               + "\(studentAccuracy); teacher \(teacherAccuracy); the same student on \(Self.stimuli) real digits \(realAccuracy)")
-        // Measured (2026-11-23, shared 2-core machine): teacher 0.9902, student 0.8216, the student on real digits
-        // 0.971 (the paper: 0.993 and 0.978). The stimuli's gap is open; these bounds catch a pipeline that breaks,
-        // not one that closes it.
+        // Measured (2026-11-24, shared 2-core machine): teacher 0.9902, student 0.965 (100 epochs at temperature 3;
+        // 30 epochs on the labels as they were gave 0.822), the student on real digits 0.977 (the paper: 0.993 and
+        // 0.978). These bounds catch a pipeline that breaks.
         #expect(teacherAccuracy >= 0.985)
-        #expect(studentAccuracy >= 0.8)
+        #expect(studentAccuracy >= 0.95)
         #expect(realAccuracy >= 0.95)
     }
 

@@ -56,7 +56,8 @@ public struct StudentTrainer: Sendable {
         settings.patience = validation != nil ? options.patience : nil
         settings.seed = options.seed
         settings.threads = options.threads
-        let result = try Trainer(options: settings).train(network, on: training, validation: validation,
+        let result = try Trainer(options: settings).train(network, on: training.tempered(options.temperature),
+                                                          validation: validation?.tempered(options.temperature),
                                                           progress: progress.map { report in { report(.epoch($0)) } })
         let body = options.int8 ? try Quantizer.quantize(network, calibration: training.inputs) : try network.neuralNet()
         let best = result.history[result.bestEpoch]

@@ -6,6 +6,8 @@ public struct StudentTrainingOptions: Sendable {
     public var batchSize = 64
     public var learningRate: Float = 1e-3
     public var patience: Int? = 8
+    /// Distillation temperature of the soft labels (`TrainingData.tempered`); 1 trains on them as they are.
+    public var temperature: Float = 1
     /// Quantize a network to int8 (calibrated on the training examples) for the integer path.
     public var int8 = false
     /// Threads each batch is spread over; a model is reproducible for a given seed and thread count.
@@ -24,6 +26,13 @@ public struct StudentTrainingOptions: Sendable {
     public var cacheBytes = 64 << 20
 
     public init() {}
+
+    /// Whether `seed` can change what `kind` learns: networks (initialization, shuffling) and linear SVMs (coordinate
+    /// order) always; an RBF SVM only through Platt scaling's folds or a support-vector budget, as its solver (SMO)
+    /// takes no random choices.
+    public func seedMatters(for kind: StudentKind) -> Bool {
+        kind != .svmRbf || probability || supportVectorBudget != nil
+    }
 
     /// The grid a search tries: C over four decades; gamma from a quarter to four times the base gamma.
     public static let searchC: [Double] = [0.1, 1, 10, 100]

@@ -15,8 +15,8 @@ public struct SynthesisSettings: Sendable, Equatable {
     /// method's reference code does). A generator that trains on from stimulus to stimulus makes them in a few long
     /// lineages; on the belts (a03r and b01r held out, 15,000 stimuli, seeds 0–2) restarting every 10 put the MLP
     /// student ahead of its real-window twin for every seed (5.0 points behind for seed 1 without) and the RBF SVM
-    /// 0.8, 9.0 and 1.6 points behind (2.5, 10.7 and 1.1 without); restarting after every stimulus left the RBF SVM
-    /// 14.4 points behind for seed 0.
+    /// (C = 1) 0.8, 9.0 and 1.6 points behind (2.5, 10.7 and 1.1 without); restarting after every stimulus left the
+    /// RBF SVM 14.4 points behind for seed 0.
     public var freshGeneratorEvery: Int? = 10
     public var seed: UInt64 = 0
     /// Give up (with an error; accepted stimuli stay) after this many failed attempts in a row: a threshold or KL bound

@@ -63,21 +63,11 @@ public struct TrainingData: Sendable {
             throw LearnError.parameter("the distillation temperature must be a positive number, not \(temperature)")
         }
         guard temperature != 1 else { return self }
-        var tempered = targets
-        var scaled = [Float](repeating: 0, count: classes)
-        for row in 0..<count {
-            let base = row * classes
-            var top = -Float.infinity
-            for k in 0..<classes where targets[base + k] > 0 {
-                scaled[k] = FloatMath.log(targets[base + k]) / temperature
-                top = max(top, scaled[k])
-            }
-            var sum: Float = 0
-            for k in 0..<classes {
-                tempered[base + k] = targets[base + k] > 0 ? FloatMath.exp(scaled[k] - top) : 0
-                sum += tempered[base + k]
-            }
-            for k in 0..<classes { tempered[base + k] /= sum }
+        // log(p) / T are logits whose softmax is the tempered row; a class of probability 0 stays at 0.
+        let logits = targets.map { $0 > 0 ? FloatMath.log($0) / temperature : -.infinity }
+        var tempered = [Float](repeating: 0, count: targets.count)
+        logits.withUnsafeBufferPointer { x in
+            tempered.withUnsafeMutableBufferPointer { Softmax.softmax(x, into: $0, rows: count, columns: classes) }
         }
         return TrainingData(unchecked: exampleShape, classes, inputs, tempered)
     }

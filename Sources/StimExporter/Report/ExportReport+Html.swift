@@ -48,9 +48,9 @@ extension ExportReport {
             student sees them clamped to the range of the examples it trained on, as <code>stim train</code> deploys it
             (stimuli lie in (−1, 1), real windows reach further). Apnea is the positive class: sensitivity is the
             share of apnea minutes called apnea, specificity the share of normal minutes called normal; κ is Cohen's
-            kappa. Each student is trained once per seed (an RBF SVM, which no seed changes, once); its row scores the seeds' predictions pooled (the accuracy is
-            their mean) beside the range of the seeds' accuracies, and its membership AUC is the seeds' mean (see
-            Privacy).</p>
+            kappa. Each student is trained once per seed (an RBF SVM, which no seed changes, once); its row scores
+            the seeds' predictions pooled (the accuracy is their mean) beside the range of the seeds' accuracies, and
+            its membership AUC is the seeds' mean (see Privacy).</p>
             <table><tr><th class="name">model</th><th class="name">trained on</th><th>examples</th><th>accuracy</th>
             <th>seeds' accuracies</th><th>κ</th><th>sensitivity</th><th>specificity</th><th>membership AUC</th></tr>
             """

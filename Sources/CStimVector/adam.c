@@ -1,10 +1,8 @@
 #include "stim_vector.h"
 
 #include <string.h>
-#if defined(__x86_64__)
-#include <cpuid.h>
-#include <stdatomic.h>
-#endif
+
+#include "cpu.h"
 
 // Results must not depend on whether the device has FMA (aarch64 always does, and clang would contract).
 #pragma clang fp contract(off)
@@ -46,28 +44,12 @@ __attribute__((target("avx"))) static void adam_avx(float *w, const float *g, fl
                                                      float epsilon, float decay) {
     adam(w, g, m, v, n, beta1, beta2, stepSize, correction2, epsilon, decay);
 }
-
-// AVX in the processor (CPUID.1:ECX.AVX) and its 256-bit state enabled by the OS (OSXSAVE, XCR0 bits 1-2).
-static int has_avx(void) {
-    unsigned a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
-    if (!(c & bit_AVX) || !(c & bit_OSXSAVE)) return 0;
-    unsigned lo, hi;
-    __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    return (lo & 6) == 6;
-}
 #endif
 
 void stim_adam_update(float *w, const float *g, float *m, float *v, size_t n, float beta1, float beta2,
                       float stepSize, float correction2, float epsilon, float decay) {
 #if defined(__x86_64__)
-    static _Atomic int avx = -1;  // racing first calls both store the same value
-    int known = atomic_load_explicit(&avx, memory_order_relaxed);
-    if (known < 0) {
-        known = has_avx();
-        atomic_store_explicit(&avx, known, memory_order_relaxed);
-    }
-    if (known) {
+    if (stim_cpu_has_avx()) {
         adam_avx(w, g, m, v, n, beta1, beta2, stepSize, correction2, epsilon, decay);
         return;
     }

@@ -17,6 +17,7 @@ public final class ParallelMultiply: @unchecked Sendable {
 
     public init(threads: Int = 2) {
         precondition(threads > 0, "ParallelMultiply needs at least one thread")
+        ProcessorKernels.install()
         self.threads = threads
         scratch = .allocate(capacity: threads * MatrixMultiply.Optimized.scratchCount)
         scratch.initialize(repeating: 0)

@@ -33,6 +33,7 @@ public final class Sequential {
                 throw LearnError.shape("layer \(index + 1) (\(spec)): \(message)")
             }
         }
+        ProcessorKernels.install()
         self.inputShape = inputShape
         layers = built
         parameters = built.flatMap(\.parameters)

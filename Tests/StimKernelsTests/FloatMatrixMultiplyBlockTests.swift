@@ -1,7 +1,7 @@
 import Testing
 import StimKernels
 
-/// MatrixMultiply.Optimized's register tile (6 × 8, or 6 × 16 under STIM_AVX2) at every edge, and its
+/// MatrixMultiply.Optimized's register tile (6 × 8) at every edge, and its
 /// `rows:` / `columns:` blocks, which callers with threads use to split one product.
 @Suite struct FloatMatrixMultiplyBlockTests {
     typealias Shape = FloatMatrixMultiplyTests.Shape

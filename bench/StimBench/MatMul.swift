@@ -58,7 +58,8 @@ func measureMilliseconds(runs: Int, minRunSeconds: Double, _ step: () -> Void) -
 
 let tileDescription: String = {
     let t = MatrixMultiply.Optimized.tiling
-    return "\(t.rows)x\(t.columns) kc=\(t.depth) mc=\(t.rowBlock) nc=\(t.columnBlock)"
+    let columns = ProcessorKernels.wideTile ? "16 (the processor's AVX tile)" : "\(t.columns)"
+    return "\(t.rows)x\(columns) kc=\(t.depth) mc=\(t.rowBlock) nc=\(t.columnBlock)"
 }()
 
 func runMatMul(_ options: MatMulOptions) throws {

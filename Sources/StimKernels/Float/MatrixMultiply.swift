@@ -28,28 +28,35 @@ public enum MatrixMultiply {
     }
 
     /// Blocked as in GotoBLAS: a kc × nc block of op(B) and an mc × kc block of op(A) are packed into
-    /// `scratch` as panels that a 6 × W register-tile micro-kernel streams through, so the inner loop reads
+    /// `scratch` as panels that a 6 × 8 register-tile micro-kernel streams through, so the inner loop reads
     /// contiguous memory whatever the transposes and the B panel stays in L1 while A's block stays in L2.
     ///
-    /// The tile is 6 × 8 (SIMD8: twelve 128-bit accumulators, as many as SSE and NEON hold without spilling)
-    /// unless the build defines `STIM_AVX2` (`-Xswiftc -DSTIM_AVX2`, together with a `-target-cpu` that has
-    /// 256-bit vectors such as haswell or znver3): then it is 6 × 16 (SIMD16: twelve 256-bit accumulators).
-    /// Swift cannot see the target CPU's features at compile time, hence the explicit condition.
+    /// The tile is 6 × 8 (SIMD8: twelve 128-bit accumulators, as many as SSE and NEON hold without spilling).
+    /// Where the processor has 256-bit vectors, a 6 × 16 tile can be installed (`wideTile`): Swift can neither
+    /// see the target CPU's features at compile time nor compile a function for other features than the
+    /// build's, so that tile is C, chosen when the program runs.
     ///
     /// `rows:` and `columns:` restrict the product to a block of C (the rest of C is not touched), so callers
     /// with threads can split one product among them, each with its own scratch (StimLearn's ParallelMultiply).
     public enum Optimized {
-        #if STIM_AVX2
-        typealias Lanes = SIMD16<Float>
-        static let columnsPerTile = 16
-        #else
         typealias Lanes = SIMD8<Float>
         static let columnsPerTile = 8
-        #endif
         static let rowsPerTile = 6
         static let depthBlock = 256
         static let rowBlock = 144
         static let columnBlock = 1024
+
+        /// A 6 × 16 tile on wider vectors than this build's, installed by a module that can ask the processor
+        /// about its features (StimLearn's `ProcessorKernels` installs CStimVector's AVX tile on x86-64 processors
+        /// with AVX; this module imports nothing and cannot). Arguments: the packed A panel, the first of two
+        /// neighbouring packed B panels of 8 columns, depth, C's tile, C's row stride, rows and columns to
+        /// store, alpha, beta. It must compute exactly what two 6 × 8 tiles compute (the same sums in the same
+        /// order, no fused multiply-add), so installing it changes speed, not results.
+        public typealias WideTile = @convention(c) (
+            UnsafePointer<Float>?, UnsafePointer<Float>?, Int, UnsafeMutablePointer<Float>?, Int, Int, Int, Float, Float
+        ) -> Void
+
+        nonisolated(unsafe) public static var wideTile: WideTile?
 
         /// The register tile (rows × columns of C) and the depth, row and column blocks this build uses,
         /// for benchmark reports.
@@ -116,6 +123,7 @@ public enum MatrixMultiply {
             }
             let packedB = work
             let packedA = work + depthBlock * columnBlock
+            let wideTile = Self.wideTile
             var jc = columns.lowerBound
             while jc < columns.upperBound {
                 let nc = min(columnBlock, columns.upperBound - jc)
@@ -131,17 +139,22 @@ public enum MatrixMultiply {
                         packA(aBase, into: packedA, m: m, k: k, row: ic, column: pc, rows: mc, columns: kc, transposed: transposeA)
                         var jr = 0
                         while jr < nc {
-                            let tileColumns = min(columnsPerTile, nc - jr)
+                            // Two panels at a time where a wide tile is installed and a second panel exists.
+                            let wide = nc - jr > columnsPerTile ? wideTile : nil
+                            let tileColumns = min(wide == nil ? columnsPerTile : 2 * columnsPerTile, nc - jr)
                             var ir = 0
                             while ir < mc {
-                                microKernel(
-                                    packedA + ir * kc, packedB + jr * kc, depth: kc,
-                                    c: cBase + (ic + ir) * n + jc + jr, rowStride: n,
-                                    rows: min(rowsPerTile, mc - ir), columns: tileColumns,
-                                    alpha: alpha, beta: blockBeta)
+                                let (tileA, tileB) = (packedA + ir * kc, packedB + jr * kc)
+                                let (tileC, tileRows) = (cBase + (ic + ir) * n + jc + jr, min(rowsPerTile, mc - ir))
+                                if let wide {
+                                    wide(tileA, tileB, kc, tileC, n, tileRows, tileColumns, alpha, blockBeta)
+                                } else {
+                                    tile(tileA, tileB, depth: kc, c: tileC, rowStride: n, rows: tileRows,
+                                         columns: tileColumns, alpha: alpha, beta: blockBeta)
+                                }
                                 ir += rowsPerTile
                             }
-                            jr += columnsPerTile
+                            jr += tileColumns
                         }
                         ic += rowBlock
                     }
@@ -351,8 +364,8 @@ public enum MatrixMultiply {
             }
         }
 
-        /// Copies op(B)[row..<row+rows, column..<column+columns] as panels of W columns: for each depth p
-        /// the panel holds its W values side by side. Columns past the block are zero.
+        /// Copies op(B)[row..<row+rows, column..<column+columns] as panels of 8 columns: for each depth p
+        /// the panel holds its 8 values side by side. Columns past the block are zero.
         @inline(__always)
         static func packB(
             _ b: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>, n: Int, k: Int,
@@ -390,31 +403,9 @@ public enum MatrixMultiply {
             }
         }
 
-        #if STIM_AVX2
-        /// A function of its own, optimized for size: LLVM then leaves the depth loop as written instead of
-        /// unrolling it by two and hoisting the next step's loads, which with 12 accumulators, 2 B vectors and
-        /// a broadcast (all 16 ymm registers) spills accumulators to the stack and costs about 40%. The call
-        /// is once per tile (depth · 6 · 16 multiply-adds), so its cost does not show.
-        @inline(never) @_optimize(size)
-        static func microKernel(
-            _ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, depth: Int,
-            c: UnsafeMutablePointer<Float>, rowStride: Int, rows: Int, columns: Int, alpha: Float, beta: Float
-        ) {
-            tile(a, b, depth: depth, c: c, rowStride: rowStride, rows: rows, columns: columns, alpha: alpha, beta: beta)
-        }
-        #else
-        /// Inlined: with 128-bit vectors (12 of 16 registers hold accumulators) LLVM's unrolling pays.
-        @inline(__always)
-        static func microKernel(
-            _ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, depth: Int,
-            c: UnsafeMutablePointer<Float>, rowStride: Int, rows: Int, columns: Int, alpha: Float, beta: Float
-        ) {
-            tile(a, b, depth: depth, c: c, rowStride: rowStride, rows: rows, columns: columns, alpha: alpha, beta: beta)
-        }
-        #endif
-
-        /// One 6 × W tile of C from a packed A panel and a packed B panel; only `rows` × `columns` of it
-        /// are stored, for the tiles at the block edges.
+        /// One 6 × 8 tile of C from a packed A panel and a packed B panel; only `rows` × `columns` of it
+        /// are stored, for the tiles at the block edges. Inlined: with 128-bit vectors (12 of 16 registers
+        /// hold accumulators) LLVM's unrolling pays.
         @inline(__always)
         static func tile(
             _ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, depth: Int,

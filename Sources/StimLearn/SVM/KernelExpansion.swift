@@ -26,6 +26,7 @@ struct KernelExpansion {
                 Reduction.Optimized.sumOfSquares(UnsafeBufferPointer(rebasing: $0[(s * features)..<((s + 1) * features)]))
             }
         }
+        ProcessorKernels.install()
         var scratch = [Float](repeating: 0, count: MatrixMultiply.Optimized.scratchCount)
         var values = [Float](repeating: 0, count: Self.block * supportCount)
         for first in stride(from: 0, to: count, by: Self.block) {

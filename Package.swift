@@ -35,7 +35,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // CRC-32C with the processor's CRC instructions, for reading and writing files at memory speed.
         .target(name: "CStimCRC"),
-        // The Adam update in C: vectorized IEEE square roots, which Swift's errno-preserving sqrt prevents.
+        // Vector code Swift cannot express: the Adam update (vectorized IEEE square roots, which Swift's
+        // errno-preserving sqrt prevents) and the AVX matrix tile, chosen when the program runs.
         .target(name: "CStimVector"),
         // The Swift face of the wire formats; the only module that touches protobuf-c pointers.
         .target(name: "StimFormats", dependencies: ["CStimProto", "CStimCRC", "StimKernels"]),

@@ -30,9 +30,7 @@ public struct LabelledWindows: Sendable {
         guard persons.allSatisfy({ (0..<personNames.count).contains($0) }) else {
             throw LearnError.data("a person id lies outside the \(personNames.count) persons")
         }
-        if let bad = inputs.firstIndex(where: { !$0.isFinite }) {
-            throw LearnError.data("window \(bad / size) holds a non-finite value (\(inputs[bad]))")
-        }
+        try LearnError.requireFinite(inputs, rowSize: size, row: "window")
         self.exampleShape = exampleShape
         self.classNames = classNames
         self.inputs = inputs

@@ -21,3 +21,13 @@ public enum LearnError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension LearnError {
+    /// Throws `.data` naming the first row (of `rowSize` values) that holds a NaN or an infinity:
+    /// "example 3 holds a non-finite value (nan)", with `row` in place of "example".
+    public static func requireFinite(_ values: [Float], rowSize: Int, row: String = "example") throws {
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw LearnError.data("\(row) \(bad / max(rowSize, 1)) holds a non-finite value (\(values[bad]))")
+        }
+    }
+}

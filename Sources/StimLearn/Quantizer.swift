@@ -13,9 +13,7 @@ public enum Quantizer {
         guard !calibration.isEmpty, calibration.count % size == 0 else {
             throw LearnError.data("calibration needs whole examples of \(network.inputShape), got \(calibration.count) values")
         }
-        if let bad = calibration.firstIndex(where: { !$0.isFinite }) {
-            throw LearnError.data("calibration example \(bad / size) holds a non-finite value")
-        }
+        try LearnError.requireFinite(calibration, rowSize: size, row: "calibration example")
         let folded = try network.neuralNet()
         let float = try Sequential(neuralNet: folded, inputShape: network.inputShape)
         let ranges = observedRanges(float, calibration)

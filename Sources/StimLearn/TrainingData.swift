@@ -21,9 +21,7 @@ public struct TrainingData: Sendable {
         guard !targets.isEmpty, targets.count % classes == 0, inputs.count == targets.count / classes * size else {
             throw LearnError.data("\(inputs.count) input values and \(targets.count) target values do not make whole examples of \(exampleShape) with \(classes) classes")
         }
-        if let bad = inputs.firstIndex(where: { !$0.isFinite }) {
-            throw LearnError.data("example \(bad / size) holds a non-finite value (\(inputs[bad]))")
-        }
+        try LearnError.requireFinite(inputs, rowSize: size)
         for row in 0..<(targets.count / classes) {
             let values = targets[(row * classes)..<((row + 1) * classes)]
             let sum = values.reduce(0, +)

@@ -25,9 +25,7 @@ public struct BinarySvmProblem: Sendable {
         guard upperBounds.count == y.count else {
             throw LearnError.shape("\(upperBounds.count) upper bounds for \(y.count) examples")
         }
-        if let bad = values.firstIndex(where: { !$0.isFinite }) {
-            throw LearnError.data("example \(bad / features) holds a non-finite value (\(values[bad]))")
-        }
+        try LearnError.requireFinite(values, rowSize: features)
         guard y.allSatisfy({ $0 == 1 || $0 == -1 }) else { throw LearnError.data("binary labels must be +1 or −1") }
         guard y.contains(1), y.contains(-1) else {
             throw LearnError.data("all \(y.count) examples are of one class: a binary machine needs both")

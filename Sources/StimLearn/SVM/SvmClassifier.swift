@@ -96,9 +96,7 @@ public struct SvmClassifier: Sendable, Equatable {
         guard inputs.count % features == 0 else {
             throw LearnError.shape("\(inputs.count) input values are not whole examples of \(features) features")
         }
-        if let bad = inputs.firstIndex(where: { !$0.isFinite }) {
-            throw LearnError.data("example \(bad / features) holds a non-finite value (\(inputs[bad]))")
-        }
+        try LearnError.requireFinite(inputs, rowSize: features)
         let x = scaling.apply(inputs)
         let count = x.count / features
         switch machines {

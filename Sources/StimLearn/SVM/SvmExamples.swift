@@ -18,9 +18,7 @@ public struct SvmExamples: Sendable {
         guard values.count == labels.count * features else {
             throw LearnError.shape("\(values.count) values are not \(labels.count) examples of \(features) features")
         }
-        if let bad = values.firstIndex(where: { !$0.isFinite }) {
-            throw LearnError.data("example \(bad / features) holds a non-finite value (\(values[bad]))")
-        }
+        try LearnError.requireFinite(values, rowSize: features)
         if let bad = labels.first(where: { !(0..<classes).contains($0) }) {
             throw LearnError.data("label \(bad) is not a class index below \(classes)")
         }

@@ -48,9 +48,7 @@ public final class Student {
         guard size > 0, inputs.count % size == 0 else {
             throw LearnError.shape("\(inputs.count) values are not whole examples of \(inputShape)")
         }
-        if let bad = inputs.firstIndex(where: { !$0.isFinite }) {
-            throw LearnError.data("example \(bad / size) holds a non-finite value (\(inputs[bad]))")
-        }
+        try LearnError.requireFinite(inputs, rowSize: size)
         switch engine {
         case .float(let network):
             return softmaxRows(network.predict(inputs), classes: classes)

@@ -66,6 +66,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Quantize a network to int8 for the integer path.")
     var int8 = false
 
+    @Flag(inversion: .prefixedNo, help: "Clamp the windows the model classifies to the largest magnitude of its training examples (written into the model's clip). Default: for mlp and svm-linear, which extrapolate linearly beyond the range they trained on (stimuli lie within ±1, real windows reach the dataset's clip); not for cnn and svm-rbf, which measured better unclamped on real windows.")
+    var clamp: Bool?
+
     @Option(help: "Fit training to a device: a profile name (pi-zero, pi-zero-2w, pi-3, pi-4, pi-5) or a profile file.")
     var device: String?
 
@@ -114,6 +117,7 @@ struct TrainCommand: ParsableCommand {
         options.int8 = plan?.int8 ?? int8
         options.threads = plan?.threads ?? threads
         options.seed = seed
+        options.clampInputs = clamp
         var foldsKeep: String?
         if model.isSvm {
             svm.apply(to: &options)
@@ -142,9 +146,9 @@ struct TrainCommand: ParsableCommand {
         }
         line.finish()
         let seconds = (clock.now - start) / .seconds(1)
-        // The student clamps what it classifies to the range of what it trained on.
-        let written = StudentModel(task: header.task, classNames: header.classNames,
-                                   input: header.input.clamped(to: training.inputBound),
+        // Where it clamps, the student classifies windows within the range of what it trained on.
+        let input = options.clamps(model) ? header.input.clamped(to: training.inputBound) : header.input
+        let written = StudentModel(task: header.task, classNames: header.classNames, input: input,
                                    producer: "stim \(Stim.configuration.version)", body: student.body)
         try ModelFile.write(written, to: out)
         let fitted = plan.map { DeviceTrainingReport(plan: $0, peakResidentBytes: ProcessMemory.peakResidentBytes()) }

@@ -80,6 +80,14 @@ import Testing
         let student = try ModelFile.read(path: "\(dir)/student.stimm")
         #expect(header.input.normalization.clip == 8 && bound < 1.001)  // (−1, 1), stored as int16 of step 8 / 32767
         #expect(student.input.normalization.clip == bound && student.input.normalization.method == .runningZScore)
+        // --no-clamp keeps the windows' clip; an RBF machine does not clamp unless asked (--clamp).
+        for (arguments, clip) in [(["--model", "mlp", "--epochs", "1", "--no-clamp"], Float(8)), (["--model", "svm-rbf"], 8),
+                                  (["--model", "svm-rbf", "--clamp"], bound)] {
+            let path = "\(dir)/clamp.stimm"
+            let run = try StimBinary.run(["train", out, "--out", path, "--validation", "0"] + arguments)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(try ModelFile.read(path: path).input.normalization.clip == clip, "\(arguments)")
+        }
         // Distilled at a temperature, the soft labels train another model; a temperature of 0 is refused.
         let hot = try StimBinary.run(["train", out, "--out", "\(dir)/hot.stimm", "--model", "mlp", "--epochs", "1",
                                       "--validation", "0", "--temperature", "3"])

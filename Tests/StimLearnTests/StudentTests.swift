@@ -94,6 +94,15 @@ import Testing
 
     /// `seedMatters` tells the truth: an RBF machine without Platt scaling or a budget is the same for any seed (the
     /// report trains it once, not once per seed); with Platt scaling, or as a network, the seed changes the model.
+    @Test func clampingFollowsTheKindUnlessAsked() {
+        var options = StudentTrainingOptions()
+        #expect(StudentKind.allCases.filter(options.clamps) == [.mlp, .svmLinear])
+        options.clampInputs = false
+        #expect(StudentKind.allCases.filter(options.clamps).isEmpty)
+        options.clampInputs = true
+        #expect(StudentKind.allCases.allSatisfy(options.clamps))
+    }
+
     @Test func seedMattersOnlyWhereTheSeedChangesTheModel() throws {
         let training = try Self.windows(count: 120, seed: 8), probe = Array(try Self.windows(count: 20, seed: 9).inputs)
         func outputs(_ kind: StudentKind, seed: UInt64, probability: Bool = false) throws -> [Float] {

@@ -44,9 +44,9 @@ extension ExportReport {
     private func utilitySection() -> String {
         var html = """
             <h2 id="utility">Utility on the held-out records</h2>
-            <p class="note">Each model classifies every window of the held-out records, which no model trained on; a
-            student sees them clamped to the range of the examples it trained on, as <code>stim train</code> deploys it
-            (stimuli lie in (−1, 1), real windows reach further). Apnea is the positive class: sensitivity is the
+            <p class="note">Each model classifies every window of the held-out records, which no model trained on, as
+            <code>stim train</code> deploys it: an MLP or linear SVM sees them clamped to the range of the examples it
+            trained on (stimuli lie in (−1, 1), real windows reach further), a CNN or RBF SVM as they are. Apnea is the positive class: sensitivity is the
             share of apnea minutes called apnea, specificity the share of normal minutes called normal; κ is Cohen's
             kappa. Each student is trained once per seed (an RBF SVM, which no seed changes, once); its row scores
             the seeds' predictions pooled (the accuracy is their mean) beside the range of the seeds' accuracies, and

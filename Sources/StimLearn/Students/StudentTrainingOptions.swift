@@ -10,6 +10,9 @@ public struct StudentTrainingOptions: Sendable {
     public var temperature: Float = 1
     /// Quantize a network to int8 (calibrated on the training examples) for the integer path.
     public var int8 = false
+    /// Whether the student classifies windows clamped to the largest magnitude of its training examples (`stim train`
+    /// writes that bound into the model's clip); nil: what its kind does by default (`clamps(_:)`).
+    public var clampInputs: Bool?
     /// Threads each batch is spread over; a model is reproducible for a given seed and thread count.
     public var threads = 1
     public var seed: UInt64 = 0
@@ -33,6 +36,9 @@ public struct StudentTrainingOptions: Sendable {
     public func seedMatters(for kind: StudentKind) -> Bool {
         kind != .svmRbf || probability || supportVectorBudget != nil
     }
+
+    /// Whether a student of `kind` is clamped to its training range: `clampInputs`, else the kind's default.
+    public func clamps(_ kind: StudentKind) -> Bool { clampInputs ?? kind.clampsToTrainingRange }
 
     /// The grid a search tries: C over four decades; gamma from a quarter to four times the base gamma.
     public static let searchC: [Double] = [0.1, 1, 10, 100]

@@ -46,11 +46,11 @@ extension ExportReport {
             <h2 id="utility">Utility on the held-out records</h2>
             <p class="note">Each model classifies every window of the held-out records, which no model trained on, as
             <code>stim train</code> deploys it: an MLP or linear SVM sees them clamped to the range of the examples it
-            trained on (stimuli lie in (−1, 1), real windows reach further), a CNN or RBF SVM as they are. Apnea is the positive class: sensitivity is the
-            share of apnea minutes called apnea, specificity the share of normal minutes called normal; κ is Cohen's
-            kappa. Each student is trained once per seed (an RBF SVM, which no seed changes, once); its row scores
-            the seeds' predictions pooled (the accuracy is their mean) beside the range of the seeds' accuracies, and
-            its membership AUC is the seeds' mean (see Privacy).</p>
+            trained on (stimuli lie in (−1, 1), real windows reach further), a CNN or RBF SVM as they are. Apnea is
+            the positive class: sensitivity is the share of apnea minutes called apnea, specificity the share of normal
+            minutes called normal; κ is Cohen's kappa. Each student is trained once per seed (an RBF SVM, which no
+            seed changes, once); its row scores the seeds' predictions pooled (the accuracy is their mean) beside the
+            range of the seeds' accuracies, and its membership AUC is the seeds' mean (see Privacy).</p>
             <table><tr><th class="name">model</th><th class="name">trained on</th><th>examples</th><th>accuracy</th>
             <th>seeds' accuracies</th><th>κ</th><th>sensitivity</th><th>specificity</th><th>membership AUC</th></tr>
             """

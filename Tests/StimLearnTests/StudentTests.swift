@@ -92,8 +92,6 @@ import Testing
         #expect(try outputs(tempered) != outputs(plain))
     }
 
-    /// `seedMatters` tells the truth: an RBF machine without Platt scaling or a budget is the same for any seed (the
-    /// report trains it once, not once per seed); with Platt scaling, or as a network, the seed changes the model.
     @Test func clampingFollowsTheKindUnlessAsked() {
         var options = StudentTrainingOptions()
         #expect(StudentKind.allCases.filter(options.clamps) == [.mlp, .svmLinear])
@@ -103,6 +101,8 @@ import Testing
         #expect(StudentKind.allCases.allSatisfy(options.clamps))
     }
 
+    /// `seedMatters` tells the truth: an RBF machine without Platt scaling or a budget is the same for any seed (the
+    /// report trains it once, not once per seed); with Platt scaling, or as a network, the seed changes the model.
     @Test func seedMattersOnlyWhereTheSeedChangesTheModel() throws {
         let training = try Self.windows(count: 120, seed: 8), probe = Array(try Self.windows(count: 20, seed: 9).inputs)
         func outputs(_ kind: StudentKind, seed: UInt64, probability: Bool = false) throws -> [Float] {

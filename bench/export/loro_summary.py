@@ -68,7 +68,7 @@ def main():
         real, stimuli = kappa(*pooled[(kind, "real")]), kappa(*pooled[(kind, "stimuli")])
         print(f"| {kind} | {real[0]:.4f} / {real[1]:.4f} | {stimuli[0]:.4f} / {stimuli[1]:.4f} | "
               f"{100 * (real[0] - stimuli[0]):+.1f} / {real[1] - stimuli[1]:+.3f} |")
-    kinds = [f"{k} {s}".strip() for k, s in [(k, s) for k, s, _ in rows]]
+    kinds = [f"{kind} {source}".strip() for kind, source, _ in rows]
     print("\nPer held-out record (accuracy; re-identification of stimuli top-1 / class-only; membership AUC of the "
           "stimuli students; closest-record ratio):\n")
     print("| record | windows | apnea | " + " | ".join(kinds) + " | re-id | AUC | ratio |")

@@ -108,13 +108,15 @@ public struct UtilityEvaluation {
             guard Set(data.labels).count >= 2 else {
                 throw LearnError.data("\(name): every example has the same most probable class; students need two")
             }
+            // A student sees windows as deployed: clamped to the range of what it trained on where its kind clamps
+            // (`stim train` writes that bound into the model's normalization), as they are otherwise.
+            let bound = data.inputBound
+            let clampedSets = (heldOut.clamped(to: bound), membership.members.clamped(to: bound),
+                               membership.nonMembers.clamped(to: bound))
             for kind in kinds {
                 progress?(.training(kind: kind, trainedOn: name))
-                // A student sees windows as deployed: clamped to the range of what it trained on where its kind
-                // clamps (`stim train` writes that bound into the model's normalization), as they are otherwise.
-                let bound = options.clamps(kind) ? data.inputBound : .infinity
-                let (tested, members, nonMembers) = (heldOut.clamped(to: bound), membership.members.clamped(to: bound),
-                                                     membership.nonMembers.clamped(to: bound))
+                let (tested, members, nonMembers) = options.clamps(kind)
+                    ? clampedSets : (heldOut, membership.members, membership.nonMembers)
                 var predictions: [[Int]] = [], attacks: [MembershipInference.Result] = []
                 var seconds: [Double] = []  // per fit
                 for seed in 0..<seeds {

@@ -1,22 +1,22 @@
 import Dispatch
 
-/// Splits a batch into contiguous runs of examples, one per thread, for layers whose examples are
-/// independent (convolutions): each run gets its own slice of the layer's scratch. With one thread the
-/// work runs inline, exactly as without it.
+/// Splits a batch into contiguous runs of examples, one per thread, whose lengths differ by at most one.
+/// With one part the work runs inline, exactly as without it.
 struct BatchSplit {
     let batch: Int
-    /// Examples per run (the last run may be shorter).
-    let chunk: Int
     let parts: Int
 
-    init(batch: Int, threads: Int) {
+    /// At most `threads` runs, none shorter than `minimumRun` examples (fewer runs if the batch is small).
+    init(batch: Int, threads: Int, minimumRun: Int = 1) {
         self.batch = batch
-        chunk = max(1, (batch + max(threads, 1) - 1) / max(threads, 1))
-        parts = max(1, (batch + chunk - 1) / chunk)
+        parts = max(1, min(threads, batch / max(minimumRun, 1)))
     }
 
+    /// The longest run.
+    var chunk: Int { (batch + parts - 1) / parts }
+
     func examples(_ part: Int) -> Range<Int> {
-        (part * chunk)..<min(batch, (part + 1) * chunk)
+        (batch * part / parts)..<(batch * (part + 1) / parts)
     }
 
     func run(_ body: (Int) -> Void) {
@@ -31,9 +31,4 @@ struct BatchSplit {
             }
         }
     }
-}
-
-/// A layer that can spread a batch over threads; `Sequential.threads` sets it.
-protocol ThreadedLayer: AnyObject {
-    var threads: Int { get set }
 }

@@ -31,6 +31,11 @@ public final class FloatBuffer {
         _ = pointer.update(fromContentsOf: values)
     }
 
+    /// The values of `examples` in a buffer of examples of `size` floats each, laid out one after another.
+    func slice(_ examples: Range<Int>, _ size: Int) -> UnsafeMutableBufferPointer<Float> {
+        UnsafeMutableBufferPointer(rebasing: pointer[(examples.lowerBound * size)..<(examples.upperBound * size)])
+    }
+
     /// The first `count` floats, for batches smaller than the capacity.
     public func prefix(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
         UnsafeMutableBufferPointer(rebasing: pointer[0..<count])

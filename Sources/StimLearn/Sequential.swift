@@ -37,20 +37,39 @@ public final class Sequential {
         self.inputShape = inputShape
         layers = built
         parameters = built.flatMap(\.parameters)
+        ownTargets = built.map { $0.parameters.map(\.gradient.pointer) }
         initialize(initializer, seed: seed)
     }
 
-    /// Threads a batch's convolutions are spread over. Examples are independent, so outputs and input
-    /// gradients are the same bits for any count; weight gradients add per-thread parts, so a model is
-    /// reproducible for a given count.
+    /// Threads a batch is spread over: each takes a run of examples through every layer that treats examples
+    /// apart (all but batch normalization and dropout in training), so a step forks once per pass rather than
+    /// once per layer. Outputs and input gradients are the same bits for any count; weight gradients add
+    /// per-thread parts, so a model is reproducible for a given count.
     public var threads = 1 {
         didSet {
             precondition(threads >= 1, "threads must be at least 1")
-            for case let layer as ThreadedLayer in layers { layer.threads = threads }
-            // Scratch depends on the split: the next forward pass sizes it again.
+            // Scratch and per-thread gradients depend on the split: the next forward pass sizes them again.
             capacity = 0
+            scratchBatch = 0
         }
     }
+
+    /// Examples below which a thread's run is not worth a thread (waking one costs microseconds). Runs this
+    /// long also keep each layer's arithmetic the same whatever the split: a dense layer multiplies rows
+    /// differently below a 6-row tile.
+    static let minimumRun = 8
+
+    func split(batch: Int) -> BatchSplit { BatchSplit(batch: batch, threads: threads, minimumRun: Self.minimumRun) }
+
+    /// Each layer's parameters' own gradient buffers, where the first thread (or the only one) writes.
+    private let ownTargets: [[UnsafeMutableBufferPointer<Float>]]
+    /// Per thread past the first: a gradient buffer per parameter, and those buffers grouped by layer.
+    private var partGradients: [[FloatBuffer]] = []
+    private var partTargets: [[[UnsafeMutableBufferPointer<Float>]]] = []
+    /// The batch the scratch was last checked against.
+    private var scratchBatch = 0
+    /// Whether the last forward pass trained (which layers a backward pass may split).
+    private var trained = false
 
     public var outputShape: [Int] { layers[layers.count - 1].outputShape }
     public var inputCount: Int { inputShape.reduce(1, *) }
@@ -75,24 +94,56 @@ public final class Sequential {
     /// Grows the buffers to hold `batch` examples (a no-op once they do). Gradient buffers come with the
     /// first backward pass, so a network that only infers never holds them.
     public func reserve(batch: Int) {
+        if batch != scratchBatch {
+            // A smaller batch may split into fewer, longer runs than the capacity's.
+            scratchBatch = batch
+            let needed = scratchCount(batch: batch)
+            if needed > scratch.count { scratch = FloatBuffer(count: needed) }
+        }
         guard batch > capacity else { return }
         capacity = batch
         let counts = [inputCount] + layers.map(\.outputCount)
         activations = counts.map { FloatBuffer(count: $0 * batch) }
-        if !gradients.isEmpty { gradients = counts.map { FloatBuffer(count: $0 * batch) } }
-        scratch = FloatBuffer(count: layers.map { $0.scratchCount(batch: batch) }.max() ?? 0)
+        if !gradients.isEmpty {
+            gradients = counts.map { FloatBuffer(count: $0 * batch) }
+            makePartGradients(batch: batch)
+        }
+        scratch = FloatBuffer(count: scratchCount(batch: batch))
+    }
+
+    /// Scratch for a batch: each thread's share for its run, or one layer's for the whole batch where that
+    /// layer cannot split.
+    private func scratchCount(batch: Int) -> Int {
+        let split = split(batch: batch)
+        let perPart = split.parts == 1 ? 0 : layers.map { $0.scratchCount(batch: split.chunk) }.max() ?? 0
+        let whole = layers.filter { split.parts == 1 || !$0.isExampleWise(training: true) }
+            .map { $0.scratchCount(batch: batch) }.max() ?? 0
+        return max(split.parts * perPart, whole)
+    }
+
+    private func makePartGradients(batch: Int) {
+        let parts = split(batch: batch).parts
+        partGradients = (1..<max(parts, 1)).map { _ in parameters.map { FloatBuffer(count: $0.count) } }
+        partTargets = partGradients.map { buffers in
+            var next = 0
+            return layers.map { layer in
+                defer { next += layer.parameters.count }
+                return buffers[next..<(next + layer.parameters.count)].map(\.pointer)
+            }
+        }
     }
 
     /// Floats this network holds for a batch: activations and scratch, and gradients when `training`
     /// (4 bytes each).
     public func workingSetCount(batch: Int, training: Bool = false) -> Int {
         let counts = [inputCount] + layers.map(\.outputCount)
-        return (training ? 2 : 1) * counts.reduce(0, +) * batch + (layers.map { $0.scratchCount(batch: batch) }.max() ?? 0)
+        let threadGradients = training ? (split(batch: batch).parts - 1) * parameterCount : 0
+        return (training ? 2 : 1) * counts.reduce(0, +) * batch + scratchCount(batch: batch) + threadGradients
     }
 
-    /// Floats held right now in activation, gradient and scratch buffers.
+    /// Floats held right now in activation, gradient, per-thread gradient and scratch buffers.
     var allocatedCount: Int {
-        (activations + gradients).reduce(0) { $0 + $1.count } + scratch.count
+        (activations + gradients + partGradients.joined()).reduce(0) { $0 + $1.count } + scratch.count
     }
 
     /// Outputs (logits, for a classifier) of `batch` examples laid out one after another.
@@ -101,12 +152,13 @@ public final class Sequential {
         -> UnsafeBufferPointer<Float> {
         precondition(batch > 0 && input.count == batch * inputCount, "forward needs batch × \(inputShape) inputs")
         reserve(batch: batch)
+        trained = training
         _ = activations[0].prefix(input.count).update(fromContentsOf: input)
-        let work = scratch.pointer
-        for (index, layer) in layers.enumerated() {
-            layer.forward(activations[index].prefix(batch * layer.inputCount).readOnly,
-                          into: activations[index + 1].prefix(batch * layer.outputCount),
-                          batch: batch, training: training, scratch: work)
+        forEachStage(from: 0, through: layers.count - 1, batch: batch, training: training) { index, _, examples, work in
+            let layer = layers[index]
+            layer.forward(activations[index].slice(examples, layer.inputCount).readOnly,
+                          into: activations[index + 1].slice(examples, layer.outputCount),
+                          batch: examples.count, training: training, scratch: work)
         }
         return activations[layers.count].prefix(batch * outputCount).readOnly
     }
@@ -119,21 +171,65 @@ public final class Sequential {
                          parameterGradients: Bool = true) -> UnsafeBufferPointer<Float>? {
         precondition(batch > 0 && batch <= capacity && outputGradient.count == batch * outputCount,
                      "backward needs the batch of the last forward and batch × \(outputShape) gradients")
-        if gradients.isEmpty { gradients = activations.map { FloatBuffer(count: $0.count) } }
+        if gradients.isEmpty {
+            gradients = activations.map { FloatBuffer(count: $0.count) }
+            makePartGradients(batch: capacity)
+        }
         _ = gradients[layers.count].prefix(outputGradient.count).update(fromContentsOf: outputGradient)
         // Below the first layer with parameters nothing more is needed unless the input gradient is.
         let lowest = inputGradient ? 0 : (layers.firstIndex { !$0.parameters.isEmpty } ?? layers.count)
-        let work = scratch.pointer
-        for index in stride(from: layers.count - 1, through: lowest, by: -1) {
+        guard lowest < layers.count else { return nil }
+        forEachStage(from: lowest, through: layers.count - 1, batch: batch, training: trained, reversed: true) {
+            index, part, examples, work in
             let layer = layers[index]
-            let needsInputGradient = index > lowest || inputGradient
-            layer.backward(input: activations[index].prefix(batch * layer.inputCount).readOnly,
-                           output: activations[index + 1].prefix(batch * layer.outputCount).readOnly,
-                           outputGradient: gradients[index + 1].prefix(batch * layer.outputCount).readOnly,
-                           inputGradient: needsInputGradient ? gradients[index].prefix(batch * layer.inputCount) : nil,
-                           batch: batch, parameterGradients: parameterGradients, scratch: work)
+            let targets = part == 0 ? ownTargets[index] : partTargets[part - 1][index]
+            layer.backward(input: activations[index].slice(examples, layer.inputCount).readOnly,
+                           output: activations[index + 1].slice(examples, layer.outputCount).readOnly,
+                           outputGradient: gradients[index + 1].slice(examples, layer.outputCount).readOnly,
+                           inputGradient: index > lowest || inputGradient
+                               ? gradients[index].slice(examples, layer.inputCount) : nil,
+                           batch: examples.count, parameterGradients: parameterGradients ? targets : nil, scratch: work)
+        }
+        let split = split(batch: batch)
+        if parameterGradients && split.parts > 1 {
+            // The other threads' parts, added in thread order (the same sums for a given thread count), for the
+            // layers that were split.
+            for index in lowest..<layers.count where layers[index].isExampleWise(training: trained) {
+                for (own, target) in ownTargets[index].enumerated() {
+                    for part in 1..<split.parts {
+                        Elementwise.Optimized.axpy(1, partTargets[part - 1][index][own].readOnly, target)
+                    }
+                }
+            }
         }
         return inputGradient ? gradients[0].prefix(batch * inputCount).readOnly : nil
+    }
+
+    /// Runs body(layer index, thread, examples, scratch) for layers first...last (downwards when `reversed`): a
+    /// run of layers that treat examples apart goes to the threads at once, each taking its examples through
+    /// every layer of the run with its own share of the scratch; any other layer takes the whole batch on this
+    /// thread (thread 0).
+    private func forEachStage(from first: Int, through last: Int, batch: Int, training: Bool, reversed: Bool = false,
+                              _ body: (Int, Int, Range<Int>, UnsafeMutableBufferPointer<Float>) -> Void) {
+        let split = split(batch: batch), count = last - first + 1
+        func layerIndex(_ position: Int) -> Int { reversed ? last - position : first + position }
+        var start = 0
+        while start < count {
+            var end = start
+            while split.parts > 1 && end < count && layers[layerIndex(end)].isExampleWise(training: training) { end += 1 }
+            if end == start {
+                body(layerIndex(start), 0, 0..<batch, scratch.pointer)
+                start += 1
+                continue
+            }
+            let stage = start..<end, share = scratch.count / split.parts
+            split.run { part in
+                for position in stage {
+                    body(layerIndex(position), part, split.examples(part), scratch.pointer.slice(part * share, share))
+                }
+            }
+            start = end
+        }
     }
 
     /// activation(0) is the last forward pass's input, activation(i) the output of layer i (1-based).

@@ -35,6 +35,9 @@ public final class BatchNormLayer: NetworkLayer {
     }
 
     public var parameters: [Parameter] { [scale, shift] }
+
+    /// Training normalizes by the whole batch's statistics.
+    public func isExampleWise(training: Bool) -> Bool { !training }
     public var spec: LayerSpec { .batchNorm(momentum: momentum, epsilon: epsilon) }
 
     var channels: Int { inputShape[0] }
@@ -89,7 +92,7 @@ public final class BatchNormLayer: NetworkLayer {
     /// ∂L/∂x = γ/(N·σ) · (N·∂L/∂y − Σ∂L/∂y − x̂·Σ(∂L/∂y·x̂)) with N values per channel in the batch.
     public func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
                          outputGradient: UnsafeBufferPointer<Float>, inputGradient: UnsafeMutableBufferPointer<Float>?,
-                         batch: Int, parameterGradients: Bool, scratch: UnsafeMutableBufferPointer<Float>) {
+                         batch: Int, parameterGradients: [UnsafeMutableBufferPointer<Float>]?, scratch: UnsafeMutableBufferPointer<Float>) {
         let count = Float(batch * positions)
         for c in 0..<channels {
             var sumGradient: Float = 0, sumGradientX̂: Float = 0
@@ -97,9 +100,9 @@ public final class BatchNormLayer: NetworkLayer {
                 sumGradient += outputGradient[i]
                 sumGradientX̂ += outputGradient[i] * normalized[i]
             }
-            if parameterGradients {
-                scale.gradient[c] = sumGradientX̂
-                shift.gradient[c] = sumGradient
+            if let parameterGradients {
+                parameterGradients[0][c] = sumGradientX̂
+                parameterGradients[1][c] = sumGradient
             }
             guard let inputGradient else { continue }
             let factor = scale.value[c] * inverseDeviation[c] / count

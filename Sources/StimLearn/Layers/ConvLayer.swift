@@ -61,56 +61,26 @@ public final class ConvLayer: NetworkLayer {
         return s
     }
 
-    /// Threads a batch is spread over (examples are independent; the weight gradient sums per-thread parts).
-    public var threads = 1
-
-    /// Per thread: the kernels' scratch for its run of examples, then room for its part of the weight gradient.
-    func threadScratch(_ split: BatchSplit) -> Int { shape(batch: split.chunk).scratchCount + weight.count }
-
-    public func scratchCount(batch: Int) -> Int {
-        let split = BatchSplit(batch: batch, threads: threads)
-        return split.parts * threadScratch(split)
-    }
+    public func scratchCount(batch: Int) -> Int { shape(batch: batch).scratchCount }
 
     public func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>, batch: Int,
                         training: Bool, scratch: UnsafeMutableBufferPointer<Float>) {
-        let split = BatchSplit(batch: batch, threads: threads), per = threadScratch(split)
-        let (inCount, outCount) = (inputCount, outputCount)
-        split.run { part in
-            let run = split.examples(part)
-            Convolution.Optimized.forward(
-                input.slice(run.lowerBound * inCount, run.count * inCount), weight: weight.value.readOnly,
-                bias: bias?.value.readOnly, into: output.slice(run.lowerBound * outCount, run.count * outCount),
-                shape: shape(batch: run.count), scratch: scratch.slice(part * per, per))
-        }
+        Convolution.Optimized.forward(input, weight: weight.value.readOnly, bias: bias?.value.readOnly, into: output,
+                                      shape: shape(batch: batch), scratch: scratch)
     }
 
     public func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
                          outputGradient: UnsafeBufferPointer<Float>, inputGradient: UnsafeMutableBufferPointer<Float>?,
-                         batch: Int, parameterGradients: Bool, scratch: UnsafeMutableBufferPointer<Float>) {
-        let split = BatchSplit(batch: batch, threads: threads), per = threadScratch(split)
-        let (inCount, outCount, weights) = (inputCount, outputCount, weight.count)
-        split.run { part in
-            let run = split.examples(part), s = shape(batch: run.count)
-            let work = scratch.slice(part * per, per - weights)
-            let gradient = outputGradient.slice(run.lowerBound * outCount, run.count * outCount)
-            if let inputGradient {
-                Convolution.Optimized.backwardInput(gradient, weight: weight.value.readOnly,
-                                                    into: inputGradient.slice(run.lowerBound * inCount, run.count * inCount),
-                                                    shape: s, scratch: work)
-            }
-            guard parameterGradients else { return }
-            Convolution.Optimized.backwardWeight(
-                gradient, input: input.slice(run.lowerBound * inCount, run.count * inCount),
-                into: part == 0 ? weight.gradient.pointer : scratch.slice(part * per + per - weights, weights),
-                shape: s, scratch: work)
+                         batch: Int, parameterGradients: [UnsafeMutableBufferPointer<Float>]?,
+                         scratch: UnsafeMutableBufferPointer<Float>) {
+        let s = shape(batch: batch)
+        if let inputGradient {
+            Convolution.Optimized.backwardInput(outputGradient, weight: weight.value.readOnly, into: inputGradient,
+                                                shape: s, scratch: scratch)
         }
-        guard parameterGradients else { return }
-        for part in 1..<split.parts {
-            Elementwise.Optimized.axpy(1, scratch.slice(part * per + per - weights, weights).readOnly, weight.gradient.pointer)
-        }
-        if let bias { Convolution.backwardBias(outputGradient, into: bias.gradient.pointer, shape: shape(batch: batch)) }
+        guard let parameterGradients else { return }
+        Convolution.Optimized.backwardWeight(outputGradient, input: input, into: parameterGradients[0], shape: s,
+                                             scratch: scratch)
+        if bias != nil { Convolution.backwardBias(outputGradient, into: parameterGradients[1], shape: s) }
     }
 }
-
-extension ConvLayer: ThreadedLayer {}

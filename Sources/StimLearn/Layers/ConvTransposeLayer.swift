@@ -85,18 +85,18 @@ public final class ConvTransposeLayer: NetworkLayer {
 
     public func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
                          outputGradient: UnsafeBufferPointer<Float>, inputGradient: UnsafeMutableBufferPointer<Float>?,
-                         batch: Int, parameterGradients: Bool, scratch: UnsafeMutableBufferPointer<Float>) {
+                         batch: Int, parameterGradients: [UnsafeMutableBufferPointer<Float>]?, scratch: UnsafeMutableBufferPointer<Float>) {
         let s = shape(batch: batch)
         if let inputGradient {
             Convolution.Optimized.forward(outputGradient, weight: weight.value.readOnly, bias: nil, into: inputGradient,
                                           shape: s, scratch: scratch)
         }
-        guard parameterGradients else { return }
+        guard let parameterGradients else { return }
         // The adjoint convolution's weight gradient, with this layer's input as its output gradient.
-        Convolution.Optimized.backwardWeight(input, input: outputGradient, into: weight.gradient.pointer, shape: s,
+        Convolution.Optimized.backwardWeight(input, input: outputGradient, into: parameterGradients[0], shape: s,
                                              scratch: scratch)
-        guard let bias else { return }
-        Convolution.backwardBias(outputGradient, into: bias.gradient.pointer, shape: ConvolutionShape(
+        guard bias != nil else { return }
+        Convolution.backwardBias(outputGradient, into: parameterGradients[1], shape: ConvolutionShape(
             batch: batch, inChannels: 1, outChannels: outputShape[0], inHeight: 1, inWidth: outputCount / outputShape[0],
             kernelHeight: 1, kernelWidth: 1))
     }

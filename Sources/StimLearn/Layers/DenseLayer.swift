@@ -38,19 +38,20 @@ public final class DenseLayer: NetworkLayer {
 
     public func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
                          outputGradient: UnsafeBufferPointer<Float>, inputGradient: UnsafeMutableBufferPointer<Float>?,
-                         batch: Int, parameterGradients: Bool, scratch: UnsafeMutableBufferPointer<Float>) {
+                         batch: Int, parameterGradients: [UnsafeMutableBufferPointer<Float>]?, scratch: UnsafeMutableBufferPointer<Float>) {
         let (units, inputs) = (outputShape[0], inputShape[0])
         if let inputGradient {
             MatrixMultiply.Optimized.multiply(outputGradient, weight.value.readOnly, into: inputGradient,
                                               m: batch, n: inputs, k: units, scratch: scratch)
         }
-        guard parameterGradients else { return }
-        MatrixMultiply.Optimized.multiply(outputGradient, input, into: weight.gradient.pointer, m: units, n: inputs,
+        guard let parameterGradients else { return }
+        MatrixMultiply.Optimized.multiply(outputGradient, input, into: parameterGradients[0], m: units, n: inputs,
                                           k: batch, transposeA: true, scratch: scratch)
-        if let bias {
-            bias.gradient.fill(0)
+        if bias != nil {
+            let biasGradient = parameterGradients[1]
+            biasGradient.update(repeating: 0)
             for example in 0..<batch {
-                for unit in 0..<units { bias.gradient[unit] += outputGradient[example * units + unit] }
+                for unit in 0..<units { biasGradient[unit] += outputGradient[example * units + unit] }
             }
         }
     }

@@ -22,6 +22,9 @@ public final class DropoutLayer: NetworkLayer {
 
     public var spec: LayerSpec { .dropout(rate: rate) }
 
+    /// Training draws the batch's mask from one generator, value after value.
+    public func isExampleWise(training: Bool) -> Bool { !training || rate == 0 }
+
     /// Restarts the mask sequence, as a re-initialized network must.
     func reseed(_ seed: UInt64) { generator = Xoshiro256StarStar(seed: seed) }
 
@@ -43,7 +46,7 @@ public final class DropoutLayer: NetworkLayer {
     /// The mask of the last training forward pass; after an inference pass, gradients pass through unchanged.
     public func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
                          outputGradient: UnsafeBufferPointer<Float>, inputGradient: UnsafeMutableBufferPointer<Float>?,
-                         batch: Int, parameterGradients: Bool, scratch: UnsafeMutableBufferPointer<Float>) {
+                         batch: Int, parameterGradients: [UnsafeMutableBufferPointer<Float>]?, scratch: UnsafeMutableBufferPointer<Float>) {
         guard let inputGradient else { return }
         guard masked else {
             _ = inputGradient.update(fromContentsOf: outputGradient)

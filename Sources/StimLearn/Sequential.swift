@@ -63,8 +63,10 @@ public final class Sequential {
 
     /// Each layer's parameters' own gradient buffers, where the first thread (or the only one) writes.
     private let ownTargets: [[UnsafeMutableBufferPointer<Float>]]
-    /// Per thread past the first: a gradient buffer per parameter, and those buffers grouped by layer.
-    private var partGradients: [[FloatBuffer]] = []
+    /// Per thread past the first: one buffer holding a gradient per parameter (`partTargets`, grouped by layer).
+    /// Each gradient starts on a cache line of its own and the buffer is padded at both ends, so no two threads
+    /// write one cache line (a bias gradient beside another thread's slowed a 2-thread step by half).
+    private var partGradients: [FloatBuffer] = []
     private var partTargets: [[[UnsafeMutableBufferPointer<Float>]]] = []
     /// The batch the scratch was last checked against.
     private var scratchBatch = 0
@@ -121,14 +123,23 @@ public final class Sequential {
         return max(split.parts * perPart, whole)
     }
 
+    /// Floats in a cache line: where each per-thread gradient starts, and the padding around them.
+    private static let lineFloats = 16
+
+    private var partGradientCount: Int {
+        parameters.reduce(2 * Self.lineFloats) { $0 + ($1.count + Self.lineFloats - 1) / Self.lineFloats * Self.lineFloats }
+    }
+
     private func makePartGradients(batch: Int) {
         let parts = split(batch: batch).parts
-        partGradients = (1..<max(parts, 1)).map { _ in parameters.map { FloatBuffer(count: $0.count) } }
-        partTargets = partGradients.map { buffers in
-            var next = 0
+        partGradients = (1..<max(parts, 1)).map { _ in FloatBuffer(count: partGradientCount) }
+        partTargets = partGradients.map { buffer in
+            var next = Self.lineFloats
             return layers.map { layer in
-                defer { next += layer.parameters.count }
-                return buffers[next..<(next + layer.parameters.count)].map(\.pointer)
+                layer.parameters.map { parameter in
+                    defer { next += (parameter.count + Self.lineFloats - 1) / Self.lineFloats * Self.lineFloats }
+                    return buffer.pointer.slice(next, parameter.count)
+                }
             }
         }
     }
@@ -137,13 +148,13 @@ public final class Sequential {
     /// (4 bytes each).
     public func workingSetCount(batch: Int, training: Bool = false) -> Int {
         let counts = [inputCount] + layers.map(\.outputCount)
-        let threadGradients = training ? (split(batch: batch).parts - 1) * parameterCount : 0
+        let threadGradients = training ? (split(batch: batch).parts - 1) * partGradientCount : 0
         return (training ? 2 : 1) * counts.reduce(0, +) * batch + scratchCount(batch: batch) + threadGradients
     }
 
     /// Floats held right now in activation, gradient, per-thread gradient and scratch buffers.
     var allocatedCount: Int {
-        (activations + gradients + partGradients.joined()).reduce(0) { $0 + $1.count } + scratch.count
+        (activations + gradients + partGradients).reduce(0) { $0 + $1.count } + scratch.count
     }
 
     /// Outputs (logits, for a classifier) of `batch` examples laid out one after another.

@@ -37,8 +37,7 @@ public struct TrainingOptions: Equatable, Sendable {
     public var classWeights: [Float]?
     /// Fixes the shuffling order: the same seed, data, network and thread count give the same weights.
     public var seed: UInt64 = 0
-    /// Threads each batch's convolutions (`Sequential.threads`) and the Adam update (`Adam.threads`) are
-    /// spread over.
+    /// Threads each batch (`Sequential.threads`) and the Adam update (`Adam.threads`) are spread over.
     public var threads = 1
 
     public init() {}

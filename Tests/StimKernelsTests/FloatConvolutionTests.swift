@@ -88,9 +88,16 @@ import Testing
                          dilationHeight: 1, dilationWidth: 3),
         ConvolutionShape(batch: 1, inChannels: 4, outChannels: 2, groups: 2, inHeight: 5, inWidth: 5,
                          kernelHeight: 1, kernelWidth: 1),
+        // Stride 1, one group: Convolution.Direct. The teacher's middle layer; 13 filters (a tile of one row,
+        // dilation, no padding); 17 filters (a second panel of one channel) over 35 positions; padding past the
+        // kernel's reach, where the input gradient goes back to im2col.
+        .oneDimensional(batch: 5, inChannels: 16, outChannels: 32, length: 30, kernel: 5, padding: 2),
+        .oneDimensional(batch: 2, inChannels: 7, outChannels: 13, length: 19, kernel: 3, dilation: 2),
+        .oneDimensional(batch: 3, inChannels: 5, outChannels: 17, length: 33, kernel: 3, padding: 1),
+        .oneDimensional(batch: 2, inChannels: 3, outChannels: 4, length: 10, kernel: 2, padding: 3),
     ]
 
-    // Optimized (im2col + blocked multiply) against the loops, for every kernel.
+    // Optimized (Direct, or im2col + blocked multiply) against the loops, for every kernel.
     @Test(arguments: shapes)
     func optimizedAgreesWithReference(shape s: ConvolutionShape) {
         #expect(s.isValid)

@@ -51,4 +51,68 @@ import StimLearn
             }
         }
     }
+
+    /// The convolution tiles and packing (Convolution.Direct) likewise: the teacher's three layers, and edges (a
+    /// last tile of 1–5 rows, 9–15 positions, 17 filters, dilation, a batch of one).
+    static let convolutions: [ConvolutionShape] = [
+        .oneDimensional(batch: 3, inChannels: 2, outChannels: 16, length: 60, kernel: 7, padding: 3),
+        .oneDimensional(batch: 3, inChannels: 16, outChannels: 32, length: 30, kernel: 5, padding: 2),
+        .oneDimensional(batch: 3, inChannels: 32, outChannels: 32, length: 15, kernel: 3, padding: 1),
+        .oneDimensional(batch: 2, inChannels: 5, outChannels: 17, length: 11, kernel: 3, dilation: 2),
+        .oneDimensional(batch: 1, inChannels: 3, outChannels: 7, length: 41, kernel: 4, padding: 1),
+        .oneDimensional(batch: 2, inChannels: 1, outChannels: 9, length: 25, kernel: 1),
+    ]
+
+    @Test(arguments: convolutions)
+    func convolutionTilesGiveTheNarrowTilesBits(shape s: ConvolutionShape) throws {
+        guard ProcessorKernels.wideTile else { return }
+        let forward = try #require(Convolution.Direct.wideForwardTile)
+        let weight = try #require(Convolution.Direct.wideWeightTile)
+        let interleave = try #require(Convolution.Direct.wideInterleave)
+        defer {
+            Convolution.Direct.wideForwardTile = forward
+            Convolution.Direct.wideWeightTile = weight
+            Convolution.Direct.wideInterleave = interleave
+        }
+        let input = ParallelMultiplyTests.randoms(s.inputCount, seed: 51)
+        let weights = ParallelMultiplyTests.randoms(s.weightCount, seed: 52)
+        let gradient = ParallelMultiplyTests.randoms(s.outputCount, seed: 53)
+        let bias = ParallelMultiplyTests.randoms(s.outChannels, seed: 54)
+        func kernels() -> [[Float]] {
+            var scratch = [Float](repeating: .nan, count: s.scratchCount)
+            var output = [Float](repeating: .nan, count: s.outputCount)
+            var inputGradient = [Float](repeating: .nan, count: s.inputCount)
+            var weightGradient = [Float](repeating: .nan, count: s.weightCount)
+            scratch.withUnsafeMutableBufferPointer { work in
+                input.withUnsafeBufferPointer { x in
+                    weights.withUnsafeBufferPointer { w in
+                        gradient.withUnsafeBufferPointer { g in
+                            bias.withUnsafeBufferPointer { b in
+                                output.withUnsafeMutableBufferPointer {
+                                    Convolution.Optimized.forward(x, weight: w, bias: b, into: $0, shape: s, scratch: work)
+                                }
+                                inputGradient.withUnsafeMutableBufferPointer {
+                                    Convolution.Optimized.backwardInput(g, weight: w, into: $0, shape: s, scratch: work)
+                                }
+                                weightGradient.withUnsafeMutableBufferPointer {
+                                    Convolution.Optimized.backwardWeight(g, input: x, into: $0, shape: s, scratch: work)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return [output, inputGradient, weightGradient]
+        }
+        (Convolution.Direct.wideForwardTile, Convolution.Direct.wideWeightTile) = (nil, nil)
+        Convolution.Direct.wideInterleave = nil
+        let narrow = kernels()
+        (Convolution.Direct.wideForwardTile, Convolution.Direct.wideWeightTile) = (forward, weight)
+        Convolution.Direct.wideInterleave = interleave
+        let wide = kernels()
+        for (name, (a, b)) in zip(["forward", "input gradient", "weight gradient"], zip(wide, narrow)) {
+            #expect(a.allSatisfy { $0.isFinite }, "\(name) \(s)")
+            #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "\(name) \(s)")
+        }
+    }
 }

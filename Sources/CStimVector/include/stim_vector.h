@@ -23,4 +23,32 @@ typedef void (*stim_tile_kernel)(const float *a, const float *b, size_t depth, f
 /// The 6 × 16 tile on 256-bit vectors where this processor has them (x86-64 with AVX), else NULL.
 stim_tile_kernel stim_wide_tile(void);
 
+/// One 6 × 16 tile of a stride-1 1-D convolution read from the zero-padded signal (StimKernels'
+/// Convolution.Direct): c[r][t] = Σ over channels, then taps, of a[·][r] · x[channel·channel_stride +
+/// tap·tap_stride + t], plus bias[r] when bias is not NULL; a is the packed A panel (6 floats per depth step).
+/// Stores rows × columns (row_stride floats between rows). The bits of two 6 × 8 Swift tiles.
+typedef void (*stim_signal_tile_kernel)(const float *a, const float *x, size_t channels, size_t taps,
+                                        size_t channel_stride, size_t tap_stride, float *c, size_t row_stride,
+                                        size_t rows, size_t columns, const float *bias);
+
+/// One 6 × 16 tile of a stride-1 1-D convolution's weight gradient (Convolution.Direct): rows first_row… of the
+/// im2col matrix, read in place from the examples' padded signals (example_stride floats apart), against a panel
+/// b of 16 output channels packed 16 floats per example and position, summed over examples then positions;
+/// stored transposed, dw[lane·dw_stride + r] for r < rows and lane < columns. The bits of two 6 × 8 Swift tiles.
+typedef void (*stim_weight_tile_kernel)(const float *x, size_t first_row, size_t rows, size_t taps,
+                                        size_t channel_stride, size_t tap_stride, size_t example_stride,
+                                        size_t examples, size_t positions, const float *b, float *dw,
+                                        size_t dw_stride, size_t columns);
+
+/// Interleaves rows (at most 16) rows of length floats, row_stride apart, 16 lanes per position:
+/// target[t·16 + lane] = source[lane·row_stride + t], 0 for lanes from rows on. A copy: exact on any path.
+typedef void (*stim_interleave_kernel)(const float *source, size_t rows, size_t row_stride, size_t length,
+                                       float *target);
+
+stim_interleave_kernel stim_interleave16(void);
+
+/// The convolution tiles on 256-bit vectors where this processor has them (x86-64 with AVX), else NULL.
+stim_signal_tile_kernel stim_signal_tile(void);
+stim_weight_tile_kernel stim_weight_tile(void);
+
 #endif

@@ -136,10 +136,23 @@ public enum Pooling {
     public static func globalAverageForward(_ input: UnsafeBufferPointer<Float>,
                                             into output: UnsafeMutableBufferPointer<Float>, size: Int) {
         precondition(size > 0 && input.count == output.count * size, "global pooling buffers do not match")
-        for plane in 0..<output.count {
+        // Four planes at a time, each summed in order: the same sums as one plane at a time, without waiting
+        // on every addition (a plane is 15 values in the apnea teacher).
+        var plane = 0
+        while plane + 4 <= output.count {
+            var sums = SIMD4<Float>()
+            for i in 0..<size {
+                sums += SIMD4(input[plane * size + i], input[(plane + 1) * size + i], input[(plane + 2) * size + i],
+                              input[(plane + 3) * size + i])
+            }
+            for lane in 0..<4 { output[plane + lane] = sums[lane] / Float(size) }
+            plane += 4
+        }
+        while plane < output.count {
             var sum: Float = 0
             for i in 0..<size { sum += input[plane * size + i] }
             output[plane] = sum / Float(size)
+            plane += 1
         }
     }
 

@@ -79,8 +79,8 @@ public final class ConvLayer: NetworkLayer {
                                                 shape: s, scratch: scratch)
         }
         guard let parameterGradients else { return }
-        Convolution.Optimized.backwardWeight(outputGradient, input: input, into: parameterGradients[0], shape: s,
-                                             scratch: scratch)
+        Convolution.Optimized.backwardWeight(outputGradient, input: input, into: parameterGradients[0],
+                                             shape: s, scratch: scratch)
         if bias != nil { Convolution.backwardBias(outputGradient, into: parameterGradients[1], shape: s) }
     }
 }

@@ -173,42 +173,47 @@ extension Convolution {
         }
 
         /// Copies `channels` rows of `length` samples into rows of `rowLength` floats, each from `offset` on,
-        /// with zeros around them. Vector loops: rows are tens of floats, where memset and memcpy calls cost more
-        /// than the copying (they were 6% of a teacher step).
+        /// with zeros around them. Thousands of rows of tens of floats per teacher step, so each row is a few
+        /// whole vectors: the samples with an overlapping last vector, then the zeros up to the next row's samples
+        /// (the next row's head included) with vectors that may run on into them before they are written. As
+        /// memset and memcpy calls per row this was a tenth of the step.
         static func pad(_ source: UnsafePointer<Float>, channels: Int, length: Int, offset: Int,
                         into target: UnsafeMutablePointer<Float>, rowLength: Int) {
-            let width = Lanes.scalarCount
+            let end = target + channels * rowLength
+            zeros(target, count: offset, end: end)
             for c in 0..<channels {
-                let row = UnsafeMutableRawPointer(target + c * rowLength), from = UnsafeRawPointer(source + c * length)
-                let stride = MemoryLayout<Float>.stride
-                var i = 0
-                while i + width <= offset {
-                    row.storeBytes(of: Lanes(), toByteOffset: i * stride, as: Lanes.self)
-                    i += width
+                let row = target + c * rowLength + offset, from = source + c * length
+                if length >= Lanes.scalarCount {
+                    var j = 0
+                    while j < length - Lanes.scalarCount {
+                        copyVector(from + j, row + j)
+                        j += Lanes.scalarCount
+                    }
+                    copyVector(from + length - Lanes.scalarCount, row + length - Lanes.scalarCount)
+                } else {
+                    row.update(from: from, count: length)
                 }
-                while i < offset {
-                    row.storeBytes(of: 0, toByteOffset: i * stride, as: Float.self)
-                    i += 1
-                }
-                var j = 0
-                while j + width <= length {
-                    row.storeBytes(of: from.loadUnaligned(fromByteOffset: j * stride, as: Lanes.self),
-                                   toByteOffset: (offset + j) * stride, as: Lanes.self)
-                    j += width
-                }
-                while j < length {
-                    row.storeBytes(of: from.load(fromByteOffset: j * stride, as: Float.self),
-                                   toByteOffset: (offset + j) * stride, as: Float.self)
-                    j += 1
-                }
-                i = offset + length
-                while i + width <= rowLength {
-                    row.storeBytes(of: Lanes(), toByteOffset: i * stride, as: Lanes.self)
-                    i += width
-                }
-                while i < rowLength {
-                    row.storeBytes(of: 0, toByteOffset: i * stride, as: Float.self)
-                    i += 1
+                zeros(row + length, count: c == channels - 1 ? rowLength - offset - length : rowLength - length, end: end)
+            }
+        }
+
+        @inline(__always)
+        static func copyVector(_ from: UnsafePointer<Float>, _ to: UnsafeMutablePointer<Float>) {
+            UnsafeMutableRawPointer(to).storeBytes(of: UnsafeRawPointer(from).loadUnaligned(as: Lanes.self), as: Lanes.self)
+        }
+
+        /// Zeros `count` floats from `start`, whole vectors past them allowed up to `end`.
+        @inline(__always)
+        static func zeros(_ start: UnsafeMutablePointer<Float>, count: Int, end: UnsafeMutablePointer<Float>) {
+            var p = start
+            let stop = start + count
+            while p < stop {
+                if end - p >= Lanes.scalarCount {
+                    UnsafeMutableRawPointer(p).storeBytes(of: Lanes(), as: Lanes.self)
+                    p += Lanes.scalarCount
+                } else {
+                    p.pointee = 0
+                    p += 1
                 }
             }
         }

@@ -96,14 +96,17 @@ public final class Sequential {
     /// Grows the buffers to hold `batch` examples (a no-op once they do). Gradient buffers come with the
     /// first backward pass, so a network that only infers never holds them.
     public func reserve(batch: Int) {
-        if batch != scratchBatch {
-            // A smaller batch may split into fewer, longer runs than the capacity's.
-            scratchBatch = batch
-            let needed = scratchCount(batch: batch)
-            if needed > scratch.count { scratch = FloatBuffer(count: needed) }
+        guard batch > capacity else {
+            if batch != scratchBatch {
+                // A smaller batch may split into fewer, longer runs than the capacity's, with more scratch each.
+                scratchBatch = batch
+                let needed = scratchCount(batch: batch)
+                if needed > scratch.count { scratch = FloatBuffer(count: needed) }
+            }
+            return
         }
-        guard batch > capacity else { return }
         capacity = batch
+        scratchBatch = batch
         let counts = [inputCount] + layers.map(\.outputCount)
         activations = counts.map { FloatBuffer(count: $0 * batch) }
         if !gradients.isEmpty {

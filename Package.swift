@@ -62,7 +62,7 @@ let package = Package(
         // libFuzzer entry point for the dataset and model readers (README: "Fuzzing").
         .executableTarget(name: "StimFuzz", dependencies: ["StimFormats", "StimKernels", "StimLearn"]),
         // The formats benchmark against numpy (bench/README.md; run it with bench/run), `StimBench learn` and `export`.
-        .executableTarget(name: "StimBench", dependencies: ["StimFormats", "StimLearn", "StimSignals", "StimExporter"],
+        .executableTarget(name: "StimBench", dependencies: ["StimFormats", "StimKernels", "StimLearn", "StimSignals", "StimExporter"],
                          path: "bench/StimBench"),
         // Test helpers shared by the test targets: repository root, ../shared/data lookup.
         .target(name: "StimTestSupport", path: "Tests/StimTestSupport"),

@@ -1,28 +1,14 @@
 #include "stim_vector.h"
 
 #include <string.h>
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
+#include "avx.h"
 #include "cpu.h"
 
 // Results must be the bits of StimKernels' Swift tiles (Convolution.Direct): no fused multiply-add.
 #pragma clang fp contract(off)
 
 #if defined(__x86_64__)
-typedef float float8 __attribute__((ext_vector_type(8)));
-
-__attribute__((target("avx"), always_inline)) static inline float8 load8(const float *p) {
-    float8 v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-__attribute__((target("avx"), always_inline)) static inline __m256i first_lanes(size_t count) {
-    const __m256 lane = _mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7);
-    return _mm256_castps_si256(_mm256_cmp_ps(_mm256_set1_ps((float)count), lane, _CMP_GT_OQ));
-}
 
 // As tile.c's accumulate_6x16, but each depth step's 16 values are 16 consecutive samples of the padded signal,
 // channel after channel and tap after tap, read where they lie. Twelve named accumulators in a function of their

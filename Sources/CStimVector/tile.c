@@ -1,23 +1,14 @@
 #include "stim_vector.h"
 
 #include <string.h>
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
+#include "avx.h"
 #include "cpu.h"
 
 // Results must be the bits of StimKernels' Swift tile: no fused multiply-add.
 #pragma clang fp contract(off)
 
 #if defined(__x86_64__)
-typedef float float8 __attribute__((ext_vector_type(8)));
-
-__attribute__((target("avx"), always_inline)) static inline float8 load8(const float *p) {
-    float8 v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
 
 // Twelve 256-bit accumulators, two B vectors, a broadcast and a product fill the 16 ymm registers. Written
 // as named accumulators with one broadcast register reused row after row, with the depth loop rolled, and in a
@@ -43,13 +34,6 @@ __attribute__((target("avx"), noinline)) static void accumulate_6x16(const float
     }
     sums[0] = c00; sums[1] = c01; sums[2] = c10; sums[3] = c11; sums[4] = c20; sums[5] = c21;
     sums[6] = c30; sums[7] = c31; sums[8] = c40; sums[9] = c41; sums[10] = c50; sums[11] = c51;
-}
-
-// A mask of lanes 0..<count of eight (count 0...8); compared as floats, since integer compares on 256-bit
-// vectors need AVX2.
-__attribute__((target("avx"), always_inline)) static inline __m256i first_lanes(size_t count) {
-    const __m256 lane = _mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7);
-    return _mm256_castps_si256(_mm256_cmp_ps(_mm256_set1_ps((float)count), lane, _CMP_GT_OQ));
 }
 
 __attribute__((target("avx"))) static void tile_6x16_avx(const float *a, const float *b, size_t depth, float *c,

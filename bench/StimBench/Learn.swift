@@ -4,6 +4,7 @@
 // `--json`: one JSON line per workload, named as bench/learn/peers.py names them, for bench/learn/compare.
 import Foundation
 import StimExporter
+import StimKernels
 import StimLearn
 
 /// The teacher CNN (2 belts × 60 samples → 2 classes) is `StudentArchitecture.cnn`.
@@ -37,11 +38,14 @@ struct LearnOptions {
     var rounds = 9, milliseconds = 200.0, threads = 1
     var only: Set<String> = ["a", "b", "c", "c_int8"]
     var json = false
+    /// Takes out the 256-bit tiles ProcessorKernels installs: times the 6 × 8 Swift tiles that processors without
+    /// AVX run (a Raspberry Pi's NEON), on this machine's 128-bit vectors.
+    var narrowTiles = false
 
-    static let usage = "usage: StimBench learn [--rounds 9] [--round-ms 200] [--only a,b,c,c_int8] [--threads 1] [--json]"
+    static let usage = "usage: StimBench learn [--rounds 9] [--round-ms 200] [--only a,b,c,c_int8] [--threads 1] [--narrow-tiles] [--json]"
 
     init(_ arguments: ArraySlice<String>) throws {
-        let given = try parseOptions(arguments, flags: ["--json"]) { name, value in
+        let given = try parseOptions(arguments, flags: ["--json", "--narrow-tiles"]) { name, value in
             switch name {
             case "--rounds": rounds = try Options.number(name, value)
             case "--round-ms": milliseconds = Double(try Options.number(name, value))
@@ -51,6 +55,7 @@ struct LearnOptions {
             }
         }
         json = given.contains("--json")
+        narrowTiles = given.contains("--narrow-tiles")
         let known: Set<String> = ["a", "b", "c", "c_int8"]
         guard rounds > 0, milliseconds > 0, threads > 0, only.isSubset(of: known) else { throw BenchError(Self.usage) }
     }
@@ -103,6 +108,11 @@ func noise(_ count: Int, seed: UInt64) -> [Float] {
 
 func runLearn(_ options: LearnOptions) throws {
     let teacher = try Sequential(inputShape: [2, 60], layers: teacherSpecs, seed: 1)
+    if options.narrowTiles {
+        MatrixMultiply.Optimized.wideTile = nil
+        (Convolution.Direct.wideForwardTile, Convolution.Direct.wideWeightTile) = (nil, nil)
+        Convolution.Direct.wideInterleave = nil
+    }
     // Batch-1 workloads run on one thread whatever this says (a batch of one does not split).
     teacher.threads = options.threads
     if options.only.contains("a") {

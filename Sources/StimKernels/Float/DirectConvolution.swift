@@ -303,20 +303,8 @@ extension Convolution {
             }
             let sums = (c0, c1, c2, c3, c4, c5)
             for r in 0..<rows {
-                let sum = row(sums, r)
+                let sum = MatrixMultiply.row(sums, r)
                 for lane in 0..<columns { target[lane * rowStride + r] = sum[lane] }
-            }
-        }
-
-        @inline(__always)
-        static func row(_ tile: (Lanes, Lanes, Lanes, Lanes, Lanes, Lanes), _ r: Int) -> Lanes {
-            switch r {
-            case 0: tile.0
-            case 1: tile.1
-            case 2: tile.2
-            case 3: tile.3
-            case 4: tile.4
-            default: tile.5
             }
         }
 
@@ -324,7 +312,7 @@ extension Convolution {
         static func store(_ tile: (Lanes, Lanes, Lanes, Lanes, Lanes, Lanes), into c: UnsafeMutablePointer<Float>,
                           rowStride: Int, rows: Int, columns: Int, _ finish: (Int, Lanes) -> Lanes) {
             for r in 0..<rows {
-                let result = finish(r, row(tile, r)), target = c + r * rowStride
+                let result = finish(r, MatrixMultiply.row(tile, r)), target = c + r * rowStride
                 if columns == Lanes.scalarCount {
                     UnsafeMutableRawPointer(target).storeBytes(of: result, as: Lanes.self)
                 } else {

@@ -428,15 +428,7 @@ public enum MatrixMultiply {
             }
             let tile = (c0, c1, c2, c3, c4, c5)
             for r in 0..<rows {
-                let acc: Lanes
-                switch r {
-                case 0: acc = tile.0
-                case 1: acc = tile.1
-                case 2: acc = tile.2
-                case 3: acc = tile.3
-                case 4: acc = tile.4
-                default: acc = tile.5
-                }
+                let acc = MatrixMultiply.row(tile, r)
                 let row = c + r * rowStride
                 if columns == columnsPerTile {
                     let raw = UnsafeMutableRawPointer(row)
@@ -449,6 +441,19 @@ public enum MatrixMultiply {
                     }
                 }
             }
+        }
+    }
+
+    /// Row r (0..<6) of a 6-row register tile held as a tuple (an array would live in memory).
+    @inline(__always)
+    static func row<Lanes: SIMD>(_ tile: (Lanes, Lanes, Lanes, Lanes, Lanes, Lanes), _ r: Int) -> Lanes {
+        switch r {
+        case 0: tile.0
+        case 1: tile.1
+        case 2: tile.2
+        case 3: tile.3
+        case 4: tile.4
+        default: tile.5
         }
     }
 

@@ -29,7 +29,8 @@ public protocol NetworkLayer: AnyObject {
     /// spreading a batch over threads hands each thread's run of examples buffers of its own and adds them up.
     func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
                   outputGradient: UnsafeBufferPointer<Float>, inputGradient: UnsafeMutableBufferPointer<Float>?,
-                  batch: Int, parameterGradients: [UnsafeMutableBufferPointer<Float>]?, scratch: UnsafeMutableBufferPointer<Float>)
+                  batch: Int, parameterGradients: [UnsafeMutableBufferPointer<Float>]?,
+                  scratch: UnsafeMutableBufferPointer<Float>)
 }
 
 extension NetworkLayer {

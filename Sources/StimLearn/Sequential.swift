@@ -129,8 +129,11 @@ public final class Sequential {
     /// Floats in a cache line: where each per-thread gradient starts, and the padding around them.
     private static let lineFloats = 16
 
+    /// `count` floats rounded up to whole cache lines.
+    private static func wholeLines(_ count: Int) -> Int { (count + lineFloats - 1) / lineFloats * lineFloats }
+
     private var partGradientCount: Int {
-        parameters.reduce(2 * Self.lineFloats) { $0 + ($1.count + Self.lineFloats - 1) / Self.lineFloats * Self.lineFloats }
+        parameters.reduce(2 * Self.lineFloats) { $0 + Self.wholeLines($1.count) }
     }
 
     private func makePartGradients(batch: Int) {
@@ -140,7 +143,7 @@ public final class Sequential {
             var next = Self.lineFloats
             return layers.map { layer in
                 layer.parameters.map { parameter in
-                    defer { next += (parameter.count + Self.lineFloats - 1) / Self.lineFloats * Self.lineFloats }
+                    defer { next += Self.wholeLines(parameter.count) }
                     return buffer.pointer.slice(next, parameter.count)
                 }
             }
@@ -230,7 +233,7 @@ public final class Sequential {
         var start = 0
         while start < count {
             var end = start
-            while split.parts > 1 && end < count && layers[layerIndex(end)].isExampleWise(training: training) { end += 1 }
+            while split.parts > 1, end < count, layers[layerIndex(end)].isExampleWise(training: training) { end += 1 }
             if end == start {
                 body(layerIndex(start), 0, 0..<batch, scratch.pointer)
                 start += 1

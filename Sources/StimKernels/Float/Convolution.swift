@@ -309,7 +309,8 @@ public enum Convolution {
         for o in 0..<s.outChannels { biasGradient[o] = 0 }
         for n in 0..<s.batch {
             for o in 0..<s.outChannels {
-                biasGradient[o] += Reduction.Optimized.sum(UnsafeBufferPointer(start: base + (n * s.outChannels + o) * plane, count: plane))
+                let row = UnsafeBufferPointer(start: base + (n * s.outChannels + o) * plane, count: plane)
+                biasGradient[o] += Reduction.Optimized.sum(row)
             }
         }
     }

@@ -41,8 +41,9 @@ extension Convolution {
         /// zeros past the rows: source, rows, row stride, length, panel. A copy, exact whichever packs it; in C
         /// with 8 × 8 register transposes where the processor has 256-bit vectors (the Swift loop, element by
         /// element, was 14% of a teacher step).
-        public typealias WideInterleave = @convention(c) (UnsafePointer<Float>?, Int, Int, Int, UnsafeMutablePointer<Float>?)
-            -> Void
+        public typealias WideInterleave = @convention(c) (
+            UnsafePointer<Float>?, Int, Int, Int, UnsafeMutablePointer<Float>?
+        ) -> Void
 
         nonisolated(unsafe) public static var wideForwardTile: WideForwardTile?
         nonisolated(unsafe) public static var wideInterleave: WideInterleave?
@@ -71,7 +72,8 @@ extension Convolution {
 
         static func inputGradientScratch(_ s: ConvolutionShape) -> Int {
             let depth = s.outChannels * s.kernelWidth
-            return s.inChannels * depth + roundUp(s.inChannels, rowsPerTile) * depth + s.outChannels * rowLength(s.inWidth, s)
+            return s.inChannels * depth + roundUp(s.inChannels, rowsPerTile) * depth
+                + s.outChannels * rowLength(s.inWidth, s)
         }
 
         static func weightGradientScratch(_ s: ConvolutionShape) -> Int {
@@ -107,7 +109,8 @@ extension Convolution {
             let signal = packed + roundUp(channels, rowsPerTile) * depth
             for c in 0..<channels {
                 for o in 0..<filters {
-                    for j in 0..<taps { flipped[c * depth + o * taps + j] = weight[(o * channels + c) * taps + taps - 1 - j] }
+                    let source = weight + (o * channels + c) * taps, target = flipped + c * depth + o * taps
+                    for j in 0..<taps { target[j] = source[taps - 1 - j] }
                 }
             }
             MatrixMultiply.Optimized.packA(flipped, into: packed, m: channels, k: depth, row: 0, column: 0,
@@ -146,7 +149,9 @@ extension Convolution {
                         continue
                     }
                     for lane in 0..<wideColumns {
-                        for t in 0..<positions { target[t * wideColumns + lane] = lane < rows ? source[lane * positions + t] : 0 }
+                        for t in 0..<positions {
+                            target[t * wideColumns + lane] = lane < rows ? source[lane * positions + t] : 0
+                        }
                     }
                 }
             }
@@ -193,13 +198,16 @@ extension Convolution {
                 } else {
                     row.update(from: from, count: length)
                 }
-                zeros(row + length, count: c == channels - 1 ? rowLength - offset - length : rowLength - length, end: end)
+                // Up to the next row's samples, or to the end of the last row.
+                let gap = c == channels - 1 ? rowLength - offset - length : rowLength - length
+                zeros(row + length, count: gap, end: end)
             }
         }
 
         @inline(__always)
         static func copyVector(_ from: UnsafePointer<Float>, _ to: UnsafeMutablePointer<Float>) {
-            UnsafeMutableRawPointer(to).storeBytes(of: UnsafeRawPointer(from).loadUnaligned(as: Lanes.self), as: Lanes.self)
+            let values = UnsafeRawPointer(from).loadUnaligned(as: Lanes.self)
+            UnsafeMutableRawPointer(to).storeBytes(of: values, as: Lanes.self)
         }
 
         /// Zeros `count` floats from `start`, whole vectors past them allowed up to `end`.
@@ -249,24 +257,17 @@ extension Convolution {
             tapStride: Int, into c: UnsafeMutablePointer<Float>, rowStride: Int, rows: Int, columns: Int,
             bias: UnsafePointer<Float>?
         ) {
-            var c0 = Lanes(), c1 = Lanes(), c2 = Lanes()
-            var c3 = Lanes(), c4 = Lanes(), c5 = Lanes()
+            var tile = (Lanes(), Lanes(), Lanes(), Lanes(), Lanes(), Lanes())
             var ap = a
             for channel in 0..<channels {
                 var bp = x + channel * channelStride
                 for _ in 0..<taps {
-                    let bv = UnsafeRawPointer(bp).loadUnaligned(as: Lanes.self)
-                    c0 += bv * ap[0]
-                    c1 += bv * ap[1]
-                    c2 += bv * ap[2]
-                    c3 += bv * ap[3]
-                    c4 += bv * ap[4]
-                    c5 += bv * ap[5]
+                    MatrixMultiply.accumulate(&tile, UnsafeRawPointer(bp).loadUnaligned(as: Lanes.self), ap)
                     ap += rowsPerTile
                     bp += tapStride
                 }
             }
-            store((c0, c1, c2, c3, c4, c5), into: c, rowStride: rowStride, rows: rows, columns: columns) { r, sum in
+            store(tile, into: c, rowStride: rowStride, rows: rows, columns: columns) { r, sum in
                 bias.map { sum + $0[r] } ?? sum
             }
         }

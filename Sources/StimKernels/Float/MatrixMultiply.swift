@@ -411,22 +411,14 @@ public enum MatrixMultiply {
             _ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, depth: Int,
             c: UnsafeMutablePointer<Float>, rowStride: Int, rows: Int, columns: Int, alpha: Float, beta: Float
         ) {
-            var c0 = Lanes(), c1 = Lanes(), c2 = Lanes()
-            var c3 = Lanes(), c4 = Lanes(), c5 = Lanes()
+            var tile = (Lanes(), Lanes(), Lanes(), Lanes(), Lanes(), Lanes())
             var ap = UnsafePointer(a)
             var bp = UnsafeRawPointer(b)
             for _ in 0..<depth {
-                let bv = bp.loadUnaligned(as: Lanes.self)
-                c0 += bv * ap[0]
-                c1 += bv * ap[1]
-                c2 += bv * ap[2]
-                c3 += bv * ap[3]
-                c4 += bv * ap[4]
-                c5 += bv * ap[5]
+                MatrixMultiply.accumulate(&tile, bp.loadUnaligned(as: Lanes.self), ap)
                 ap += rowsPerTile
                 bp += columnsPerTile * MemoryLayout<Float>.stride
             }
-            let tile = (c0, c1, c2, c3, c4, c5)
             for r in 0..<rows {
                 let acc = MatrixMultiply.row(tile, r)
                 let row = c + r * rowStride
@@ -442,6 +434,18 @@ public enum MatrixMultiply {
                 }
             }
         }
+    }
+
+    /// One depth step of a 6-row register tile: row r += b · a[r], a product then a sum (no fused multiply-add).
+    @inline(__always)
+    static func accumulate<Lanes: SIMD>(_ tile: inout (Lanes, Lanes, Lanes, Lanes, Lanes, Lanes), _ b: Lanes,
+                                        _ a: UnsafePointer<Lanes.Scalar>) where Lanes.Scalar: FloatingPoint {
+        tile.0 += b * a[0]
+        tile.1 += b * a[1]
+        tile.2 += b * a[2]
+        tile.3 += b * a[3]
+        tile.4 += b * a[4]
+        tile.5 += b * a[5]
     }
 
     /// Row r (0..<6) of a 6-row register tile held as a tuple (an array would live in memory).

@@ -39,7 +39,8 @@ public final class ActivationLayer: NetworkLayer {
 
     public func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
                          outputGradient: UnsafeBufferPointer<Float>, inputGradient: UnsafeMutableBufferPointer<Float>?,
-                         batch: Int, parameterGradients: [UnsafeMutableBufferPointer<Float>]?, scratch: UnsafeMutableBufferPointer<Float>) {
+                         batch: Int, parameterGradients: [UnsafeMutableBufferPointer<Float>]?,
+                         scratch: UnsafeMutableBufferPointer<Float>) {
         guard let inputGradient else { return }
         switch function {
         case .relu: Activation.reluBackward(input, gradient: outputGradient, into: inputGradient)

@@ -92,7 +92,8 @@ public final class BatchNormLayer: NetworkLayer {
     /// ∂L/∂x = γ/(N·σ) · (N·∂L/∂y − Σ∂L/∂y − x̂·Σ(∂L/∂y·x̂)) with N values per channel in the batch.
     public func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
                          outputGradient: UnsafeBufferPointer<Float>, inputGradient: UnsafeMutableBufferPointer<Float>?,
-                         batch: Int, parameterGradients: [UnsafeMutableBufferPointer<Float>]?, scratch: UnsafeMutableBufferPointer<Float>) {
+                         batch: Int, parameterGradients: [UnsafeMutableBufferPointer<Float>]?,
+                         scratch: UnsafeMutableBufferPointer<Float>) {
         let count = Float(batch * positions)
         for c in 0..<channels {
             var sumGradient: Float = 0, sumGradientX̂: Float = 0

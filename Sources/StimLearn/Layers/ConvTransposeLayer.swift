@@ -85,7 +85,8 @@ public final class ConvTransposeLayer: NetworkLayer {
 
     public func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
                          outputGradient: UnsafeBufferPointer<Float>, inputGradient: UnsafeMutableBufferPointer<Float>?,
-                         batch: Int, parameterGradients: [UnsafeMutableBufferPointer<Float>]?, scratch: UnsafeMutableBufferPointer<Float>) {
+                         batch: Int, parameterGradients: [UnsafeMutableBufferPointer<Float>]?,
+                         scratch: UnsafeMutableBufferPointer<Float>) {
         let s = shape(batch: batch)
         if let inputGradient {
             Convolution.Optimized.forward(outputGradient, weight: weight.value.readOnly, bias: nil, into: inputGradient,

@@ -46,7 +46,8 @@ public final class DropoutLayer: NetworkLayer {
     /// The mask of the last training forward pass; after an inference pass, gradients pass through unchanged.
     public func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
                          outputGradient: UnsafeBufferPointer<Float>, inputGradient: UnsafeMutableBufferPointer<Float>?,
-                         batch: Int, parameterGradients: [UnsafeMutableBufferPointer<Float>]?, scratch: UnsafeMutableBufferPointer<Float>) {
+                         batch: Int, parameterGradients: [UnsafeMutableBufferPointer<Float>]?,
+                         scratch: UnsafeMutableBufferPointer<Float>) {
         guard let inputGradient else { return }
         guard masked else {
             _ = inputGradient.update(fromContentsOf: outputGradient)

@@ -20,7 +20,8 @@ public final class ReshapeLayer: NetworkLayer {
 
     public func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
                          outputGradient: UnsafeBufferPointer<Float>, inputGradient: UnsafeMutableBufferPointer<Float>?,
-                         batch: Int, parameterGradients: [UnsafeMutableBufferPointer<Float>]?, scratch: UnsafeMutableBufferPointer<Float>) {
+                         batch: Int, parameterGradients: [UnsafeMutableBufferPointer<Float>]?,
+                         scratch: UnsafeMutableBufferPointer<Float>) {
         _ = inputGradient?.update(fromContentsOf: outputGradient)
     }
 }

@@ -40,7 +40,7 @@ typedef void (*stim_weight_tile_kernel)(const float *x, size_t first_row, size_t
                                         size_t examples, size_t positions, const float *b, float *dw,
                                         size_t dw_stride, size_t columns);
 
-/// Interleaves rows (at most 16) rows of length floats, row_stride apart, 16 lanes per position:
+/// Interleaves up to 16 rows of length floats, row_stride apart, 16 lanes per position:
 /// target[t·16 + lane] = source[lane·row_stride + t], 0 for lanes from rows on. A copy: exact on any path.
 typedef void (*stim_interleave_kernel)(const float *source, size_t rows, size_t row_stride, size_t length,
                                        float *target);

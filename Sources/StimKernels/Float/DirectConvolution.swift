@@ -61,7 +61,7 @@ extension Convolution {
 
         /// A padded channel row for `positions` outputs: whole wide tiles of positions plus the kernel's reach.
         static func rowLength(_ positions: Int, _ s: ConvolutionShape) -> Int {
-            (positions + wideColumns - 1) / wideColumns * wideColumns + (s.kernelWidth - 1) * s.dilationWidth
+            roundUp(positions, wideColumns) + (s.kernelWidth - 1) * s.dilationWidth
         }
 
         static func roundUp(_ count: Int, _ multiple: Int) -> Int { (count + multiple - 1) / multiple * multiple }
@@ -84,18 +84,9 @@ extension Convolution {
             _ input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
             into output: UnsafeMutablePointer<Float>, shape s: ConvolutionShape, scratch: UnsafeMutablePointer<Float>
         ) {
-            let (channels, filters, depth) = (s.inChannels, s.outChannels, s.patchSize)
-            let row = rowLength(s.outWidth, s)
-            let packed = scratch, signal = scratch + roundUp(filters, rowsPerTile) * depth
-            MatrixMultiply.Optimized.packA(weight, into: packed, m: filters, k: depth, row: 0, column: 0,
-                                           rows: filters, columns: depth, transposed: false)
-            for n in 0..<s.batch {
-                pad(input + n * channels * s.inWidth, channels: channels, length: s.inWidth, offset: s.paddingWidth,
-                    into: signal, rowLength: row)
-                tiles(packed, signal, channels: channels, taps: s.kernelWidth, channelStride: row,
-                      tapStride: s.dilationWidth, into: output + n * filters * s.outWidth, rows: filters,
-                      columns: s.outWidth, bias: bias)
-            }
+            convolveExamples(weight, rows: s.outChannels, input, channels: s.inChannels, length: s.inWidth,
+                             offset: s.paddingWidth, into: output, columns: s.outWidth, bias: bias, shape: s,
+                             scratch: scratch)
         }
 
         static func backwardInput(
@@ -104,23 +95,37 @@ extension Convolution {
             scratch: UnsafeMutablePointer<Float>
         ) {
             let (channels, filters, taps) = (s.inChannels, s.outChannels, s.kernelWidth)
-            let depth = filters * taps, row = rowLength(s.inWidth, s)
-            let flipped = scratch, packed = scratch + channels * depth
-            let signal = packed + roundUp(channels, rowsPerTile) * depth
+            let depth = filters * taps, flipped = scratch
             for c in 0..<channels {
                 for o in 0..<filters {
                     let source = weight + (o * channels + c) * taps, target = flipped + c * depth + o * taps
                     for j in 0..<taps { target[j] = source[taps - 1 - j] }
                 }
             }
-            MatrixMultiply.Optimized.packA(flipped, into: packed, m: channels, k: depth, row: 0, column: 0,
-                                           rows: channels, columns: depth, transposed: false)
-            let offset = (taps - 1) * s.dilationWidth - s.paddingWidth
+            convolveExamples(flipped, rows: channels, outputGradient, channels: filters, length: s.outWidth,
+                             offset: (taps - 1) * s.dilationWidth - s.paddingWidth, into: inputGradient,
+                             columns: s.inWidth, bias: nil, shape: s, scratch: scratch + channels * depth)
+        }
+
+        /// The stride-1 convolution both directions share: `weights` (rows × channels·taps, tap after tap within a
+        /// channel) over each example of `source` (channels × length, placed `offset` into its zero-padded rows),
+        /// into rows × columns per example of `out`, plus `bias`. Taps and their spacing come from `s`. Scratch:
+        /// the packed weights, then one example's padded signal.
+        static func convolveExamples(
+            _ weights: UnsafePointer<Float>, rows: Int, _ source: UnsafePointer<Float>, channels: Int, length: Int,
+            offset: Int, into out: UnsafeMutablePointer<Float>, columns: Int, bias: UnsafePointer<Float>?,
+            shape s: ConvolutionShape, scratch: UnsafeMutablePointer<Float>
+        ) {
+            let depth = channels * s.kernelWidth, row = rowLength(columns, s)
+            let packed = scratch, signal = scratch + roundUp(rows, rowsPerTile) * depth
+            MatrixMultiply.Optimized.packA(weights, into: packed, m: rows, k: depth, row: 0, column: 0,
+                                           rows: rows, columns: depth, transposed: false)
             for n in 0..<s.batch {
-                pad(outputGradient + n * filters * s.outWidth, channels: filters, length: s.outWidth, offset: offset,
+                pad(source + n * channels * length, channels: channels, length: length, offset: offset,
                     into: signal, rowLength: row)
-                tiles(packed, signal, channels: filters, taps: taps, channelStride: row, tapStride: s.dilationWidth,
-                      into: inputGradient + n * channels * s.inWidth, rows: channels, columns: s.inWidth, bias: nil)
+                tiles(packed, signal, channels: channels, taps: s.kernelWidth, channelStride: row,
+                      tapStride: s.dilationWidth, into: out + n * rows * columns, rows: rows, columns: columns,
+                      bias: bias)
             }
         }
 
